@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * cmd_telemetry.c - `beamprobe telemetry` (placeholder until its issue lands).
+ */
+#include "cmd/cmd.h"
+
+int cmd_telemetry(struct bp_ctx *ctx, int argc, char **argv, struct bp_err *err)
+{
+    (void)ctx;
+    (void)argc;
+    (void)argv;
+    return bp_error(err, BP_EUNSUPPORTED, "telemetry: not implemented yet");
+}
