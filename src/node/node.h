@@ -129,6 +129,21 @@ int node_send_reg(struct node_conn *c, const char *name,
                   const struct term *msg, struct bp_err *err);
 
 /*
+ * Buffered sending for high message rates (load generation): append one
+ * message, already encoded with its 131 version byte, as a frame to an
+ * output buffer; the buffer is written with one system call when it passes
+ * 64 KiB or on node_flush.  The SEND control for a destination is encoded
+ * once and reused while the destination stays the same.  to: a pid, or
+ * NULL with name set for a registered name.
+ */
+int node_send_buffered(struct node_conn *c, const struct term_pid *to, const char *name,
+                       const void *msg, size_t len, struct bp_err *err);
+/* Write what node_send_buffered queued (blocks at most the call timeout). */
+int node_flush(struct node_conn *c, struct bp_err *err);
+/* Bytes queued and not yet written. */
+size_t node_pending(const struct node_conn *c);
+
+/*
  * Next message sent to beamprobe's pid (not an rpc reply), decoded into a.
  * Waits until the absolute monotonic deadline (ms; < 0 waits forever).
  * Returns 0, BP_ETIMEDOUT at the deadline, BP_EINTR on a signal,

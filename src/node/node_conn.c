@@ -640,6 +640,8 @@ void node_close(struct node_conn *c)
     free(c->q);
     free(c->in);
     free(c->reply);
+    free(c->out);
+    free(c->ctl_cache);
     memset(&c->ec, 0, sizeof(c->ec));
     free(c);
 }

@@ -43,6 +43,15 @@ struct node_conn {
     size_t reply_len;
 
     int gone; /* the connection was lost */
+
+    /* Buffered sends (node_send_buffered): frames waiting for node_flush,
+     * and the encoded SEND control of the last destination. */
+    unsigned char *out;
+    size_t out_len, out_cap;
+    char *ctl_cache;
+    size_t ctl_cache_len;
+    erlang_pid ctl_pid;
+    char ctl_name[256];
 };
 
 /* Queue limits. */

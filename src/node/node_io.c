@@ -81,6 +81,12 @@ static int write_frame(struct node_conn *c, const char *ctl, size_t ctl_len,
 
     if (total > 0xffffffffu)
         return bp_error(err, BP_ETOOBIG, "message of %zu bytes is too big to send", msg_len);
+    /* Frames keep their order: what node_send_buffered queued goes first. */
+    if (c->out_len) {
+        int rc = node_flush(c, err);
+        if (rc)
+            return rc;
+    }
     hdr[0] = (unsigned char)(total >> 24);
     hdr[1] = (unsigned char)(total >> 16);
     hdr[2] = (unsigned char)(total >> 8);
@@ -124,6 +130,109 @@ int node_send_raw(struct node_conn *c, const erlang_pid *to, const char *name,
     rc = write_frame(c, x.buff, (size_t)x.index, msg, msg_len, err);
     ei_x_free(&x);
     return rc;
+}
+
+/* ---------------------------------------------------------------------
+ * Buffered sends
+ */
+
+#define OUT_FLUSH_AT (64u * 1024)
+
+static int same_pid(const erlang_pid *a, const erlang_pid *b)
+{
+    return a->num == b->num && a->serial == b->serial && a->creation == b->creation &&
+           strcmp(a->node, b->node) == 0;
+}
+
+static void cache_control(struct node_conn *c, const erlang_pid *to, const char *name)
+{
+    ei_x_buff x;
+
+    if (c->ctl_cache && ((to && !c->ctl_name[0] && same_pid(&c->ctl_pid, to)) ||
+                         (!to && strcmp(c->ctl_name, name) == 0)))
+        return;
+    ei_x_new_with_version(&x);
+    if (to) {
+        ei_x_encode_tuple_header(&x, 3);
+        ei_x_encode_long(&x, DOP_SEND);
+        ei_x_encode_atom(&x, "");
+        ei_x_encode_pid(&x, to);
+        c->ctl_pid = *to;
+        c->ctl_name[0] = '\0';
+    } else {
+        ei_x_encode_tuple_header(&x, 4);
+        ei_x_encode_long(&x, DOP_REG_SEND);
+        ei_x_encode_pid(&x, node_self_erl(c));
+        ei_x_encode_atom(&x, "");
+        ei_x_encode_atom(&x, name);
+        snprintf(c->ctl_name, sizeof(c->ctl_name), "%s", name);
+    }
+    free(c->ctl_cache);
+    c->ctl_cache = xmalloc((size_t)x.index);
+    memcpy(c->ctl_cache, x.buff, (size_t)x.index);
+    c->ctl_cache_len = (size_t)x.index;
+    ei_x_free(&x);
+}
+
+int node_flush(struct node_conn *c, struct bp_err *err)
+{
+    struct iovec v;
+    int rc;
+
+    if (!c->out_len)
+        return 0;
+    v.iov_base = c->out;
+    v.iov_len = c->out_len;
+    rc = write_all(c, &v, 1, err);
+    c->out_len = 0;
+    return rc;
+}
+
+size_t node_pending(const struct node_conn *c)
+{
+    return c->out_len;
+}
+
+int node_send_buffered(struct node_conn *c, const struct term_pid *to, const char *name,
+                       const void *msg, size_t len, struct bp_err *err)
+{
+    erlang_pid p;
+    size_t total, need;
+    unsigned char *o;
+
+    if (to) {
+        memset(&p, 0, sizeof(p));
+        snprintf(p.node, sizeof(p.node), "%s", to->node ? to->node : c->info.name);
+        p.num = to->num;
+        p.serial = to->serial;
+        p.creation = to->node ? to->creation : c->info.creation;
+    } else if (!name || strlen(name) >= sizeof(c->ctl_name)) {
+        return bp_error(err, BP_EUSAGE, "bad destination name");
+    }
+    cache_control(c, to ? &p : NULL, name);
+    total = 1 + c->ctl_cache_len + len;
+    if (total > 0xffffffffu)
+        return bp_error(err, BP_ETOOBIG, "message of %zu bytes is too big to send", len);
+    need = 4 + total;
+    if (c->out_cap - c->out_len < need) {
+        size_t ncap = c->out_cap ? c->out_cap : OUT_FLUSH_AT * 2;
+        while (ncap - c->out_len < need)
+            ncap *= 2;
+        c->out = xrealloc(c->out, ncap);
+        c->out_cap = ncap;
+    }
+    o = c->out + c->out_len;
+    o[0] = (unsigned char)(total >> 24);
+    o[1] = (unsigned char)(total >> 16);
+    o[2] = (unsigned char)(total >> 8);
+    o[3] = (unsigned char)total;
+    o[4] = 112;
+    memcpy(o + 5, c->ctl_cache, c->ctl_cache_len);
+    memcpy(o + 5 + c->ctl_cache_len, msg, len);
+    c->out_len += need;
+    if (c->out_len >= OUT_FLUSH_AT)
+        return node_flush(c, err);
+    return 0;
 }
 
 static int tock(struct node_conn *c, struct bp_err *err)
