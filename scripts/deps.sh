@@ -11,7 +11,7 @@ want=(gcc make erlang-base erlang-dev libncurses-dev)
 case "${1:-build}" in
   build) ;;
   demo) want+=(erlang-runtime-tools) ;;
-  test) want+=(erlang-runtime-tools erlang-tools elixir clang tmux iproute2 procps) ;;
+  test) want+=(erlang-runtime-tools erlang-tools elixir clang tmux iproute2 procps python3 openssl prometheus) ;;
   *) echo "deps.sh: unknown profile '$1'" >&2; exit 1 ;;
 esac
 
