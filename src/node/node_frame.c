@@ -65,3 +65,21 @@ int node_frame_parse(struct arena *a, const unsigned char *buf, size_t len,
     }
     return 0;
 }
+
+int node_frame_next(const unsigned char *buf, size_t len, size_t max_frame, size_t *off,
+                    size_t *flen, size_t *used)
+{
+    size_t n;
+
+    if (len < 4)
+        return 0;
+    n = ((size_t)buf[0] << 24) | ((size_t)buf[1] << 16) | ((size_t)buf[2] << 8) | buf[3];
+    if (n > max_frame)
+        return BP_ETOOBIG;
+    if (len - 4 < n)
+        return 0;
+    *off = 4;
+    *flen = n;
+    *used = 4 + n;
+    return 1;
+}

@@ -55,6 +55,15 @@ struct dist_frame {
 int node_frame_parse(struct arena *a, const unsigned char *buf, size_t len,
                      struct dist_frame *out, struct bp_err *err);
 
+/*
+ * Split a byte stream into frames.  Looks at buf[0..len): returns 1 with
+ * the next frame's body at buf + *off, *flen bytes long (*flen 0 is a
+ * tick), and the bytes it takes in *used; 0 when more bytes are needed;
+ * BP_ETOOBIG when the announced length exceeds max_frame.
+ */
+int node_frame_next(const unsigned char *buf, size_t len, size_t max_frame, size_t *off,
+                    size_t *flen, size_t *used);
+
 /* True for operations whose frame carries a message to a process. */
 bool node_frame_is_send(int op);
 

@@ -417,6 +417,39 @@ static int ack_unlink_id(struct node_conn *c, const struct term *ctl,
     return rc;
 }
 
+/*
+ * $BEAMPROBE_RECORD_FRAMES=DIR writes every frame received (with its
+ * length prefix) to DIR/frame-PID-N.bin: real node output for the fuzz
+ * corpora and tests/data.  Development aid; frames hold no cookie.
+ */
+static void record_frame(const unsigned char *buf, size_t len)
+{
+    static const char *dir;
+    static int checked;
+    static unsigned long n;
+    char path[4096];
+    unsigned char hdr[4];
+    FILE *f;
+
+    if (!checked) {
+        dir = getenv("BEAMPROBE_RECORD_FRAMES");
+        checked = 1;
+    }
+    if (!dir || !*dir)
+        return;
+    snprintf(path, sizeof(path), "%s/frame-%d-%05lu.bin", dir, (int)getpid(), n++);
+    f = fopen(path, "wb");
+    if (!f)
+        return;
+    hdr[0] = (unsigned char)(len >> 24);
+    hdr[1] = (unsigned char)(len >> 16);
+    hdr[2] = (unsigned char)(len >> 8);
+    hdr[3] = (unsigned char)len;
+    fwrite(hdr, 1, 4, f);
+    fwrite(buf, 1, len, f);
+    fclose(f);
+}
+
 static int on_frame(struct node_conn *c, const unsigned char *buf, size_t len,
                     struct bp_err *err)
 {
@@ -424,6 +457,7 @@ static int on_frame(struct node_conn *c, const unsigned char *buf, size_t len,
     struct dist_frame f;
     int rc;
 
+    record_frame(buf, len);
     rc = node_frame_parse(&a, buf, len, &f, err);
     if (rc) {
         /* A frame we cannot read means the stream can't be trusted. */
@@ -444,32 +478,23 @@ out:
 /* Parse every complete frame in the input buffer. */
 static int drain(struct node_conn *c, size_t *off, struct bp_err *err)
 {
-    while (c->in_len - *off >= 4) {
-        const unsigned char *p = c->in + *off;
-        size_t flen = ((size_t)p[0] << 24) | ((size_t)p[1] << 16) | ((size_t)p[2] << 8) | p[3];
-        int rc;
-
-        if (flen == 0) {
-            *off += 4;
-            rc = tock(c, err);
-            if (rc)
-                return rc;
-            continue;
-        }
-        if (flen > c->max_frame) {
+    for (;;) {
+        size_t foff, flen, used;
+        int rc = node_frame_next(c->in + *off, c->in_len - *off, c->max_frame, &foff, &flen,
+                                 &used);
+        if (rc == 0)
+            return 0;
+        if (rc < 0) {
             c->gone = 1;
             return bp_error(err, BP_ETOOBIG,
-                            "frame of %zu bytes from '%s' exceeds the limit of %zu bytes",
-                            flen, c->name, c->max_frame);
+                            "a frame from '%s' exceeds the limit of %zu bytes", c->name,
+                            c->max_frame);
         }
-        if (c->in_len - *off - 4 < flen)
-            break;
-        rc = on_frame(c, p + 4, flen, err);
-        *off += 4 + flen;
+        rc = flen == 0 ? tock(c, err) : on_frame(c, c->in + *off + foff, flen, err);
+        *off += used;
         if (rc)
             return rc;
     }
-    return 0;
 }
 
 static int process_input(struct node_conn *c, struct bp_err *err)
