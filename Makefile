@@ -86,6 +86,11 @@ $(BUILD)/unit-asan: $(LIB_SRC) $(GEN_C) $(UNIT_SRC) $(shell find src tests/lib -
 	@echo "  CC   $@ (ASan+UBSan)"
 	$(Q)$(CC) $(CPPFLAGS) -Itests/lib -std=c11 $(WARN) $(SAN_FLAGS) -o $@ $(LIB_SRC) $(GEN_C) $(UNIT_SRC) $(LDLIBS)
 
+# The whole program under ASan + UBSan, for the fault-injection tests.
+$(BUILD)/beamprobe-asan: $(SRC) $(GEN_C) $(shell find src -name '*.h')
+	@echo "  CC   $@ (ASan+UBSan)"
+	$(Q)$(CC) $(CPPFLAGS) -std=c11 $(WARN) $(SAN_FLAGS) -o $@ $(SRC) $(GEN_C) $(LDLIBS)
+
 unit: deps $(BUILD)/unit
 	$(BUILD)/unit
 
@@ -94,7 +99,7 @@ asan: deps $(BUILD)/unit-asan
 
 test:
 	@scripts/deps.sh test
-	@$(MAKE) --no-print-directory all demo-target $(BUILD)/unit $(BUILD)/unit-asan fuzz-corpus-build
+	@$(MAKE) --no-print-directory all demo-target $(BUILD)/unit $(BUILD)/unit-asan $(BUILD)/beamprobe-asan fuzz-corpus-build
 	@BUILD=$(BUILD) tests/run.sh
 
 integration: all

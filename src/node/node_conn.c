@@ -546,7 +546,7 @@ int node_open(const struct node_opts *o, struct node_conn **out,
     struct in_addr addr;
     const char *at;
     char alive[256], selfhost[200];
-    int longnames, rc = 0, i, fd = -1;
+    int longnames, rc = 0, i, fd = -1, retried_alive = 0;
     uint32_t creation;
     int64_t deadline;
     struct hs_watch w;
@@ -598,12 +598,18 @@ int node_open(const struct node_opts *o, struct node_conn **out,
             fd = ei_xconnect_tmo(&c->ec, &addr, alive, left);
         if (fd >= 0)
             break;
-        if (strcmp(w.status, "alive") == 0 || strcmp(w.status, "nok") == 0) {
+        if (strcmp(w.status, "alive") == 0) {
             /* That pool name is connected already (another beamprobe). */
+            retried_alive = 1;
             if (clock_ms() < deadline)
                 continue;
         }
         rc = classify(c, o, fd, &w, alive, err);
+        if (retried_alive && rc != BP_EAUTH && err) {
+            size_t l = strlen(err->msg);
+            snprintf(err->msg + l, sizeof(err->msg) - l,
+                     " (after the node reported beamprobe_0..%d as already connected)", i - 1);
+        }
         goto fail;
     }
     if (fd < 0) {

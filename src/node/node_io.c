@@ -512,15 +512,10 @@ static int read_some(struct node_conn *c, struct bp_err *err)
 {
     ssize_t r;
 
+    /* Grow by doubling as bytes arrive, never to an announced length at
+     * once: a peer announcing a huge frame costs nothing until it sends. */
     if (c->in_cap - c->in_len < 65536) {
         size_t ncap = c->in_cap ? c->in_cap * 2 : 131072;
-        /* Room for the frame being read, whatever its announced size. */
-        if (c->in_len >= 4) {
-            size_t flen = ((size_t)c->in[0] << 24) | ((size_t)c->in[1] << 16) |
-                          ((size_t)c->in[2] << 8) | c->in[3];
-            if (flen <= c->max_frame && ncap < flen + 4 + 65536)
-                ncap = flen + 4 + 65536;
-        }
         c->in = xrealloc(c->in, ncap);
         c->in_cap = ncap;
     }
