@@ -42,7 +42,7 @@ LIB_OBJ  := $(patsubst src/%.c,$(OBJDIR)/%.o,$(LIB_SRC)) $(OBJDIR)/gen/remote_ex
 
 UNIT_SRC := $(sort $(wildcard tests/unit/*.c)) tests/lib/unit_main.c
 
-.PHONY: all deps test unit asan integration fuzz fuzz-corpus-build bench demo demo-target clean check-style
+.PHONY: all deps drivers test unit asan integration fuzz fuzz-corpus-build bench demo demo-target clean check-style
 
 all: deps $(BUILD)/beamprobe
 
@@ -91,6 +91,14 @@ $(BUILD)/beamprobe-asan: $(SRC) $(GEN_C) $(shell find src -name '*.h')
 	@echo "  CC   $@ (ASan+UBSan)"
 	$(Q)$(CC) $(CPPFLAGS) -std=c11 $(WARN) $(SAN_FLAGS) -o $@ $(SRC) $(GEN_C) $(LDLIBS)
 
+# Small programs the integration tests drive (tests/drivers/).
+DRIVERS := $(patsubst tests/drivers/%.c,$(BUILD)/drivers/%,$(sort $(wildcard tests/drivers/*.c)))
+drivers: $(DRIVERS)
+$(BUILD)/drivers/%: tests/drivers/%.c $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	@echo "  CC   $@"
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LIB_OBJ) $(LDLIBS)
+
 unit: deps $(BUILD)/unit
 	$(BUILD)/unit
 
@@ -99,7 +107,7 @@ asan: deps $(BUILD)/unit-asan
 
 test:
 	@scripts/deps.sh test
-	@$(MAKE) --no-print-directory all demo-target $(BUILD)/unit $(BUILD)/unit-asan $(BUILD)/beamprobe-asan fuzz-corpus-build
+	@$(MAKE) --no-print-directory all demo-target $(BUILD)/unit $(BUILD)/unit-asan $(BUILD)/beamprobe-asan drivers fuzz-corpus-build
 	@BUILD=$(BUILD) tests/run.sh
 
 integration: all

@@ -58,6 +58,8 @@ struct hs_watch {
     int got_challenge;
     int sent_reply;      /* our challenge reply ('r') went out */
     int got_ack;
+    int bad_msg;         /* a handshake message with a wrong tag or size */
+    int nmsg_in;         /* complete inbound handshake messages */
     int eof;             /* the peer closed the connection */
     int timed_out;
     int done;            /* handshake complete: stop watching */
@@ -69,8 +71,16 @@ static void hs_message_in(struct hs_watch *w, const unsigned char *m, size_t n,
 {
     size_t off, nl;
 
-    if (n == 0)
+    if (n == 0) {
+        w->bad_msg = 1;
         return;
+    }
+    /* The order is fixed: status, challenge, acknowledgement. */
+    if ((w->nmsg_in == 1 && m[0] != 's') ||
+        (w->nmsg_in == 2 && m[0] != 'N' && m[0] != 'n') || (w->nmsg_in == 3 && m[0] != 'a')) {
+        w->bad_msg = 1;
+        return;
+    }
     switch (m[0]) {
     case 's':
         nl = n - 1 < sizeof(w->status) - 1 ? n - 1 : sizeof(w->status) - 1;
@@ -78,6 +88,8 @@ static void hs_message_in(struct hs_watch *w, const unsigned char *m, size_t n,
         w->status[nl] = '\0';
         break;
     case 'N': /* flags 8, challenge 4, creation 4, name length 2, name */
+        if (full < 19)
+            w->bad_msg = 1;
         if (n >= 19) {
             nl = ((size_t)m[17] << 8) | m[18];
             off = 19;
@@ -91,6 +103,8 @@ static void hs_message_in(struct hs_watch *w, const unsigned char *m, size_t n,
         w->got_challenge = 1;
         break;
     case 'n': /* version 2, flags 4, challenge 4, name (rest) */
+        if (full < 11)
+            w->bad_msg = 1;
         if (n >= 11) {
             nl = (full < sizeof(w->peer) + 11 ? full : n) - 11;
             if (nl > n - 11)
@@ -104,8 +118,11 @@ static void hs_message_in(struct hs_watch *w, const unsigned char *m, size_t n,
         break;
     case 'a':
         w->got_ack = 1;
+        if (full != 17)
+            w->bad_msg = 1;
         break;
     default:
+        w->bad_msg = 1;
         break;
     }
 }
@@ -136,8 +153,11 @@ static void hs_feed(struct hs_watch *w, int inbound, const unsigned char *p,
             if (s->hdr_got == 2) {
                 s->body_len = ((size_t)s->hdr[0] << 8) | s->hdr[1];
                 s->body_got = 0;
-                if (s->body_len == 0)
+                if (s->body_len == 0) {
                     s->hdr_got = 0;
+                    if (inbound)
+                        w->bad_msg = 1; /* an empty handshake message */
+                }
             }
             continue;
         }
@@ -155,8 +175,10 @@ static void hs_feed(struct hs_watch *w, int inbound, const unsigned char *p,
             n -= take;
             if (s->body_got == s->body_len) {
                 size_t kept = s->body_len < sizeof(s->body) ? s->body_len : sizeof(s->body);
-                if (inbound)
+                if (inbound) {
+                    w->nmsg_in++;
                     hs_message_in(w, s->body, kept, s->body_len);
+                }
                 else
                     hs_message_out(w, s->body, kept);
                 s->hdr_got = 0;
@@ -521,6 +543,15 @@ static int classify(struct node_conn *c, const struct node_opts *o, int rc,
         return bp_error(err, BP_EHANDSHAKE, "cannot connect to '%s': the node refused the "
                         "connection (status '%s')", o->node, w->status);
     }
+    if (w->got_ack)
+        return bp_error(err, BP_EHANDSHAKE,
+                        "cannot connect to '%s': the node's acknowledgement does not prove it "
+                        "knows the cookie (wrong digest): not the node you think, or its "
+                        "cookie differs", o->node);
+    if (w->bad_msg)
+        return bp_error(err, BP_EHANDSHAKE,
+                        "cannot connect to '%s': the peer sent a malformed handshake message "
+                        "(is this an Erlang distribution port?)", o->node);
     if (w->sent_reply && !w->got_ack && !w->timed_out)
         return bp_error(err, BP_EAUTH,
                         "cannot connect to '%s': authentication failed (cookie mismatch)",
@@ -529,12 +560,15 @@ static int classify(struct node_conn *c, const struct node_opts *o, int rc,
         return bp_error(err, BP_ETIMEDOUT,
                         "cannot connect to '%s': the handshake timed out after %u ms "
                         "(node frozen or overloaded?)", o->node, o->timeout_ms);
+    if (w->eof && (w->in.hdr_got > 0 || w->in.body_got > 0))
+        return bp_error(err, BP_EHANDSHAKE,
+                        "cannot connect to '%s': the peer closed the connection in the middle "
+                        "of a handshake message", o->node);
     if (w->connected && !w->status[0] && w->eof)
         return bp_error(err, BP_EHANDSHAKE,
-                        "cannot connect to '%s': the node closed the connection during the "
-                        "handshake (TLS-only distribution, or a name-mode mismatch: is "
-                        "the node using %s names?)", o->node,
-                        strchr(c->ec.thisnodename, '.') ? "short" : "long");
+                        "cannot connect to '%s': the node closed the connection before "
+                        "answering the handshake (a TLS-only distribution, or a node that "
+                        "refuses connections from this host?)", o->node);
     return bp_error(err, BP_EHANDSHAKE, "cannot connect to '%s': handshake failed",
                     o->node);
 }

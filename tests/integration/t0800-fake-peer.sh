@@ -8,14 +8,13 @@
 BPA=$ROOT/$BUILD/beamprobe-asan
 [ -x "$BPA" ] || BPA=$BP
 export FAKEPEER_COOKIE=$(cat "$COOKIE_FILE")
-RESULTS=${RELIABILITY_OUT:-/dev/null}
 
 # scenario expected-exit(s) [extra beamprobe args]
 fault() {
   local sc=$1 want=$2
   "$ROOT/tests/integration/fakepeer.py" "$sc" 8 >"$T/port" 2>/dev/null &
   local fp=$!
-  for _ in $(seq 1 50); do [ -s "$T/port" ] && break; sleep 0.05; done
+  for _ in $(seq 1 200); do [ -s "$T/port" ] && break; sleep 0.05; done
   local port; port=$(head -1 "$T/port")
   local s=$(date +%s%N)
   /usr/bin/time -f '%M' -o "$T/rss" "$BPA" --cookie-file "$COOKIE_FILE" -N fake@localhost \
@@ -29,7 +28,7 @@ fault() {
   check_nomatch "$sc: no sanitizer report" "$err" "AddressSanitizer|runtime error|LeakSanitizer"
   ok "$sc: memory bounded ($rss KB)" test "${rss:-999999}" -lt 200000
   check_nomatch "$sc: cookie not printed" "$(cat "$T/out" "$T/err")" "$FAKEPEER_COOKIE"
-  echo "{\"fault\":\"fake peer: $sc\",\"exit\":$rc,\"ms\":$ms,\"rss_kb\":${rss:-0},\"message\":$(printf '%s' "$err" | head -1 | python3 -c 'import json,sys; print(json.dumps(sys.stdin.read().strip()))')}" >>"$RESULTS"
+  fault_record "fake peer: $sc" "$rc" "$ms" "$rss" "$(printf '%s' "$err" | head -1)"
 }
 
 fault close 2

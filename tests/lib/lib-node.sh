@@ -164,3 +164,12 @@ wait_for() {
   done
   return 1
 }
+
+# fault_record FAULT EXIT MS RSS_KB MESSAGE: one line of the reliability
+# table (docs/RELIABILITY.md, made by scripts/reliability.sh) when
+# $RELIABILITY_OUT is set.
+fault_record() {
+  [ -n "${RELIABILITY_OUT:-}" ] || return 0
+  python3 -c 'import json,sys; print(json.dumps({"fault": sys.argv[1], "exit": int(sys.argv[2]), "ms": int(sys.argv[3]), "rss_kb": int(sys.argv[4] or 0), "message": sys.argv[5][:200]}))' \
+    "$1" "$2" "$3" "${4:-0}" "${5:-}" >>"$RELIABILITY_OUT"
+}
