@@ -51,8 +51,9 @@ const char *cmd_target_label(const struct bp_ctx *ctx, struct arena *a,
                              const struct target *t)
 {
     const char *pid = cmd_term_str(ctx, a, t->pid);
-    if (strcmp(t->spec, pid) == 0 || term_parse_pid(t->spec, &(struct term_pid){ 0 }, a,
-                                                    NULL) == 0)
+    struct term_pid typed;
+    /* A target typed as a pid needs no second spelling. */
+    if (strcmp(t->spec, pid) == 0 || term_parse_pid(t->spec, &typed, a, NULL) == 0)
         return pid;
     return arena_printf(a, "%s %s", t->spec, pid);
 }

@@ -53,14 +53,12 @@ static void kv(struct bp_ctx *ctx, const char *key, const char *val)
     fprintf(ctx->out, "  %-24s %s\n", key, val);
 }
 
-static void kv_term(struct bp_ctx *ctx, struct arena *a, const char *key,
-                    const struct term *t, int limit)
+static void kv_term(struct bp_ctx *ctx, const char *key, const struct term *t, int limit)
 {
     struct sbuf sb = SBUF_INIT;
     cmd_term(ctx, &sb, t, limit, 400);
     kv(ctx, key, sbuf_str(&sb));
     sbuf_release(&sb);
-    (void)a;
 }
 
 static void kv_count_list(struct bp_ctx *ctx, const char *key, const struct term *t,
@@ -143,7 +141,7 @@ static void print_human(struct bp_ctx *ctx, struct arena *a, const struct target
             cmd_target_label(ctx, a, tg), style_off(&ctx->style));
     t = term_prop(info, "registered_name");
     if (t && !term_is_nil(t))
-        kv_term(ctx, a, "registered_name", t, limit);
+        kv_term(ctx, "registered_name", t, limit);
     t = term_prop(info, "initial_call");
     sbuf_reset(&sb);
     print_mfa(ctx, &sb, t);
@@ -156,12 +154,12 @@ static void print_human(struct bp_ctx *ctx, struct arena *a, const struct target
     sbuf_reset(&sb);
     print_mfa(ctx, &sb, term_prop(info, "current_function"));
     kv(ctx, "current_function", sbuf_str(&sb));
-    kv_term(ctx, a, "status", term_prop(info, "status"), limit);
-    kv_term(ctx, a, "priority", term_prop(info, "priority"), limit);
-    kv_term(ctx, a, "trap_exit", term_prop(info, "trap_exit"), limit);
-    kv_term(ctx, a, "group_leader", term_prop(info, "group_leader"), limit);
+    kv_term(ctx, "status", term_prop(info, "status"), limit);
+    kv_term(ctx, "priority", term_prop(info, "priority"), limit);
+    kv_term(ctx, "trap_exit", term_prop(info, "trap_exit"), limit);
+    kv_term(ctx, "group_leader", term_prop(info, "group_leader"), limit);
     if (term_prop(info, "parent"))
-        kv_term(ctx, a, "parent", term_prop(info, "parent"), limit);
+        kv_term(ctx, "parent", term_prop(info, "parent"), limit);
     term_get_int(term_prop(info, "reductions"), &v);
     fmt_count(buf, sizeof(buf), v);
     kv(ctx, "reductions", buf);
@@ -211,8 +209,8 @@ static void print_human(struct bp_ctx *ctx, struct arena *a, const struct target
 
     fprintf(ctx->out, "\n%sgarbage collection%s\n", style_bold(&ctx->style),
             style_off(&ctx->style));
-    kv_term(ctx, a, "garbage_collection", term_prop(info, "garbage_collection"), limit);
-    kv_term(ctx, a, "garbage_collection_info", term_prop(info, "garbage_collection_info"),
+    kv_term(ctx, "garbage_collection", term_prop(info, "garbage_collection"), limit);
+    kv_term(ctx, "garbage_collection_info", term_prop(info, "garbage_collection_info"),
             limit);
 
     fprintf(ctx->out, "\n%srelations%s\n", style_bold(&ctx->style), style_off(&ctx->style));
@@ -243,15 +241,15 @@ static void print_human(struct bp_ctx *ctx, struct arena *a, const struct target
         print_mfa(ctx, &sb, loc);
         kv(ctx, "current_location", sbuf_str(&sb));
     }
-    kv_term(ctx, a, "min_heap_size", term_prop(info, "min_heap_size"), limit);
-    kv_term(ctx, a, "min_bin_vheap_size", term_prop(info, "min_bin_vheap_size"), limit);
-    kv_term(ctx, a, "trace", term_prop(info, "trace"), limit);
-    kv_term(ctx, a, "sequential_trace_token", term_prop(info, "sequential_trace_token"),
+    kv_term(ctx, "min_heap_size", term_prop(info, "min_heap_size"), limit);
+    kv_term(ctx, "min_bin_vheap_size", term_prop(info, "min_bin_vheap_size"), limit);
+    kv_term(ctx, "trace", term_prop(info, "trace"), limit);
+    kv_term(ctx, "sequential_trace_token", term_prop(info, "sequential_trace_token"),
             limit);
-    kv_term(ctx, a, "catchlevel", term_prop(info, "catchlevel"), limit);
-    kv_term(ctx, a, "error_handler", term_prop(info, "error_handler"), limit);
-    kv_term(ctx, a, "suspending", term_prop(info, "suspending"), limit);
-    kv_term(ctx, a, "last_calls", term_prop(info, "last_calls"), limit);
+    kv_term(ctx, "catchlevel", term_prop(info, "catchlevel"), limit);
+    kv_term(ctx, "error_handler", term_prop(info, "error_handler"), limit);
+    kv_term(ctx, "suspending", term_prop(info, "suspending"), limit);
+    kv_term(ctx, "last_calls", term_prop(info, "last_calls"), limit);
     print_stack(ctx, term_prop(info, "current_stacktrace"));
     sbuf_release(&sb);
 }

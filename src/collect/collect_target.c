@@ -15,7 +15,7 @@
 #include <string.h>
 
 static int pid_result(struct node_conn *c, const struct term *r, const char *spec,
-                      struct target *out, struct arena *a, struct bp_err *err)
+                      struct target *out, struct bp_err *err)
 {
     struct sbuf sb = SBUF_INIT;
     struct term_print_opts po = term_print_defaults;
@@ -33,7 +33,6 @@ static int pid_result(struct node_conn *c, const struct term *r, const char *spe
     term_print(&sb, r, &po);
     rc = bp_error(err, BP_ENOPROC, "'%s' returned %s, not a pid", spec, sbuf_str(&sb));
     sbuf_release(&sb);
-    (void)a;
     return rc;
 }
 
@@ -120,7 +119,7 @@ int collect_target(struct node_conn *c, struct arena *a, const char *spec,
         rc = node_rpc(c, call.module, call.function, args, 0, a, &r, err);
         if (rc)
             return rc;
-        return pid_result(c, r, spec, out, a, err);
+        return pid_result(c, r, spec, out, err);
     }
     rc = term_parse(a, spec, TERM_SYNTAX_AUTO, 0, &t, err);
     if (rc) {
