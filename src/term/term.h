@@ -293,7 +293,9 @@ void term_print_mfa(struct sbuf *out, const char *mod, const char *fun,
  * as null), true/false as booleans, nil/undefined as null, other atoms and
  * pids/ports/refs/funs as strings in the print syntax, UTF-8 binaries as
  * strings, proplists of {atom, V} and maps with atom or binary keys as
- * objects, other maps as arrays of [key, value], tuples and lists as arrays.
+ * objects, other maps as arrays of [key, value], non-empty lists of printable
+ * Latin-1 character codes as strings (as Erlang's printer shows them),
+ * tuples and other lists as arrays.
  * Atoms are their names, except that in Elixir syntax an alias loses its
  * "Elixir." ("Foo.Bar").  Values with no JSON form (non-UTF-8 binaries,
  * bitstrings, improper lists) are strings in the print syntax.  o's

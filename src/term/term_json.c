@@ -95,6 +95,33 @@ static void key(struct sbuf *out, const struct term *k, const struct term_print_
     sbuf_addch(out, ':');
 }
 
+/*
+ * A non-empty list of printable Latin-1 character codes (what Erlang's
+ * printer shows as "text", e.g. file names in stack traces) becomes a JSON
+ * string; returns false for any other list.
+ */
+static bool charlist(struct sbuf *out, const struct term *t)
+{
+    unsigned char buf[4];
+    struct sbuf tmp = SBUF_INIT;
+    size_t i;
+
+    if (t->u.list.n == 0)
+        return false;
+    for (i = 0; i < t->u.list.n; i++) {
+        const struct term *e = t->u.list.items[i];
+        if (e->kind != TERM_INT || e->u.i < 0 || e->u.i > 255 ||
+            !term_char_printable((uint32_t)e->u.i, TERM_SYNTAX_ERLANG, false)) {
+            sbuf_release(&tmp);
+            return false;
+        }
+        sbuf_add(&tmp, buf, utf8_put(buf, (uint32_t)e->u.i));
+    }
+    json_str(out, tmp.buf, tmp.len);
+    sbuf_release(&tmp);
+    return true;
+}
+
 static void value(struct sbuf *out, const struct term *t, const struct term_print_opts *o,
                   unsigned depth);
 
@@ -162,6 +189,8 @@ static void value(struct sbuf *out, const struct term *t, const struct term_prin
     case TERM_LIST:
         if (t->u.list.tail) {
             printed(out, t, o);
+        } else if (charlist(out, t)) {
+            /* printed as a JSON string */
         } else if (is_proplist(t)) {
             sbuf_addch(out, '{');
             for (i = 0; i < t->u.list.n; i++) {

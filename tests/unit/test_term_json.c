@@ -214,7 +214,9 @@ TEST(json_arrays)
 {
     check("{a,[1,2],{}}", ERL, ERL, "[\"a\",[1,2],[]]");
     check("[{a,1},2]", ERL, ERL, "[[\"a\",1],2]");
-    check("\"abc\"", ERL, ERL, "[97,98,99]");
+    check("\"abc\"", ERL, ERL, "\"abc\"");          /* printable char list */
+    check("[1,2,3]", ERL, ERL, "[1,2,3]");              /* not printable */
+    check("[]", ERL, ERL, "[]");
     check("[1|2]", ERL, ERL, "\"[1|2]\"");
     check("[1|2]", ERL, EX, "\"[1 | 2]\"");
 }
