@@ -152,6 +152,12 @@ int node_rpc(struct node_conn *c, const char *mod, const char *fun,
     return rc;
 }
 
+static int cmp_binding(const void *x, const void *y)
+{
+    return strcmp(((const struct node_binding *)x)->name,
+                  ((const struct node_binding *)y)->name);
+}
+
 int node_eval(struct node_conn *c, const struct remote_expr *e,
               const struct node_binding *b, size_t nb, unsigned timeout_ms,
               struct arena *a, struct term **out, struct bp_err *err)
@@ -159,9 +165,18 @@ int node_eval(struct node_conn *c, const struct remote_expr *e,
     ei_x_buff x;
     struct term_encode_ctx ctx;
     struct term *res = NULL;
+    struct node_binding *sorted = NULL;
     size_t i;
     int rc = 0;
 
+    /* erl_eval keeps bindings as an orddict and its lookups assume sorted
+     * names: unsorted, a bound variable can read as unbound. */
+    if (nb) {
+        sorted = xmalloc(nb * sizeof(*sorted));
+        memcpy(sorted, b, nb * sizeof(*sorted));
+        qsort(sorted, nb, sizeof(*sorted), cmp_binding);
+        b = sorted;
+    }
     node_encode_ctx(c, &ctx);
     ei_x_new(&x);
     ei_x_encode_list_header(&x, 2);
@@ -180,6 +195,7 @@ int node_eval(struct node_conn *c, const struct remote_expr *e,
         rc = rpc_encoded(c, "erl_eval", "exprs", x.buff, (size_t)x.index, timeout_ms, a,
                          &res, err);
     ei_x_free(&x);
+    free(sorted);
     if (rc) {
         if (rc == BP_EBADRPC || rc == BP_ETIMEDOUT)
             bp_err_prefix(err, "%s: ", e->name);
