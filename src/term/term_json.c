@@ -110,7 +110,7 @@ static bool charlist(struct sbuf *out, const struct term *t)
         return false;
     for (i = 0; i < t->u.list.n; i++) {
         const struct term *e = t->u.list.items[i];
-        if (e->kind != TERM_INT || e->u.i < 0 || e->u.i > 255 ||
+        if (!e || e->kind != TERM_INT || e->u.i < 0 || e->u.i > 255 ||
             !term_char_printable((uint32_t)e->u.i, TERM_SYNTAX_ERLANG, false)) {
             sbuf_release(&tmp);
             return false;
