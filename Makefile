@@ -9,8 +9,9 @@
 #   make fuzz       run every fuzz target for a bounded time (clang libFuzzer)
 #   make bench      benchmarks (bench/)    make clean
 #
-# libei (erl_interface, Debian erlang-dev) and ncurses are linked statically,
-# so build/beamprobe needs no Erlang installation on the host it runs on.
+# libei (erl_interface, Debian erlang-dev), ncurses and jansson are linked
+# statically, so build/beamprobe needs no Erlang installation (and none of
+# those libraries) on the host it runs on.
 
 CC      ?= gcc
 BUILD   := build
@@ -24,12 +25,13 @@ EI_LIB   := $(EI_DIR)/lib/libei.a
 
 NCURSES_A := $(firstword $(wildcard /usr/lib/$(shell $(CC) -dumpmachine)/libncursesw.a /usr/lib/libncursesw.a))
 TINFO_A   := $(firstword $(wildcard /usr/lib/$(shell $(CC) -dumpmachine)/libtinfo.a /usr/lib/libtinfo.a))
+JANSSON_A := $(firstword $(wildcard /usr/lib/$(shell $(CC) -dumpmachine)/libjansson.a /usr/lib/libjansson.a))
 
 WARN     := -Wall -Wextra -Werror -pedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 CPPFLAGS := -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -D_REENTRANT -Isrc -I$(GENDIR) -isystem $(EI_INC)
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=c11 $(WARN)
-LDLIBS   := $(EI_LIB) $(NCURSES_A) $(TINFO_A) -lpthread -lm
+LDLIBS   := $(EI_LIB) $(NCURSES_A) $(TINFO_A) $(JANSSON_A) -lpthread -lm
 
 SRC      := $(sort $(shell find src -name '*.c'))
 LIB_SRC  := $(filter-out src/main.c,$(SRC))

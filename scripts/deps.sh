@@ -7,7 +7,7 @@
 # or through sudo).  A no-op, and fast, when everything is present.
 set -euo pipefail
 
-want=(gcc make erlang-base erlang-dev libncurses-dev)
+want=(gcc make erlang-base erlang-dev libncurses-dev libjansson-dev)
 case "${1:-build}" in
   build) ;;
   demo) want+=(erlang-runtime-tools) ;;

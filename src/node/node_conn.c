@@ -632,8 +632,9 @@ int node_open(const struct node_opts *o, struct node_conn **out,
             fd = ei_xconnect_tmo(&c->ec, &addr, alive, left);
         if (fd >= 0)
             break;
-        if (strcmp(w.status, "alive") == 0) {
-            /* That pool name is connected already (another beamprobe). */
+        if (strcmp(w.status, "alive") == 0 || strcmp(w.status, "nok") == 0) {
+            /* That pool name is connected, or being connected right now,
+             * by another beamprobe. */
             retried_alive = 1;
             if (clock_ms() < deadline)
                 continue;

@@ -34,7 +34,7 @@ fault() {
 fault close 2
 fault silent 4
 fault tls 2
-fault status:nok 2
+fault status:nok "2 4"
 fault status:not_allowed 2
 fault status:alive "2 4"
 fault status:garbage 2
