@@ -73,9 +73,12 @@ check_eq "the caller process is gone after Ctrl-C" "$(pcount)" "$base"
 bp_bg "$T/k.out" -N "$N" load --call 'bp_fix_load:count_call(sink, $event)' --rate 500 --duration 30s
 sleep 1.5
 kill -KILL "$BP_BG_PID"
+ks=$(date +%s%N)
 wait "$BP_BG_PID" 2>/dev/null
 for i in $(seq 1 30); do [ "$(pcount)" = "$base" ] && break; sleep 0.1; done
 check_eq "the caller process is gone after SIGKILL" "$(pcount)" "$base"
+fault_record "beamprobe killed (SIGKILL) during load --call" 137 $(( ($(date +%s%N) - ks) / 1000000 )) 0 \
+  "caller process on the node gone (it monitors the connection)"
 
 # --- the demo target: Phoenix.PubSub reaches the aggregator ----------------
 if [ ! -f "$EBIN/lasso_target.app" ]; then

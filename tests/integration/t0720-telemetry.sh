@@ -69,7 +69,10 @@ check_match "it says so" "$(cat "$T/int.out")" "handler detached"
 bp_bg "$T/kill.out" -N "$N" telemetry bp.test.tick --duration 60s
 ok "attached before the kill" wait_for attached 10 attached
 kill -KILL "$BP_BG_PID"; wait "$BP_BG_PID" 2>/dev/null
+ks=$(date +%s%N)
 ok "the handler is gone within 3 s of SIGKILL" wait_for gone 3 gone
+fault_record "beamprobe killed (SIGKILL) during telemetry" 137 $(( ($(date +%s%N) - ks) / 1000000 )) 0 \
+  "handler detached, relay gone"
 check_eq "handlers listed by telemetry:list_handlers([])" "$(handlers)" 0
 sleep 0.3
 check_eq "no relay or guard is left after SIGKILL" "$(helpers)" 0

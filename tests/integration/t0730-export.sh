@@ -145,7 +145,10 @@ kill "$UDP_PID" 2>/dev/null
 NAME=${N%@*}
 kill_node N
 down() { curl -s "http://127.0.0.1:$PORT/metrics" | grep -q "^beam_up{node=\"$N\"} 0$"; }
+ds=$(date +%s%N)
 ok "beam_up 0 while the node is down" wait_for down 10 down
+fault_record "node killed during export (endpoint keeps serving)" 0 $(( ($(date +%s%N) - ds) / 1000000 )) 0 \
+  "beam_up 0 within one refresh; back to 1 when the node restarts"
 check_nomatch "no stale process metrics" "$(curl -s "http://127.0.0.1:$PORT/metrics")" "process=\"flooded\""
 erl -sname "$NAME" -noshell -noinput -pa "$FIXTURES" </dev/null >"$T/back.log" 2>&1 &
 _pids+=("$!")
@@ -158,8 +161,11 @@ check_eq "the guard is on again on the new node" "$(swt)" true
 
 # SIGKILL of export: the guard sees the connection go.
 kill -KILL "$EXP"; wait "$EXP" 2>/dev/null
+ks=$(date +%s%N)
 swt_off() { [ "$(swt)" = false ]; }
 ok "scheduler_wall_time off within 3 s of SIGKILL" wait_for swt 3 swt_off
+fault_record "beamprobe killed (SIGKILL) during export" 137 $(( ($(date +%s%N) - ks) / 1000000 )) 0 \
+  "scheduler_wall_time guard gone, flag restored"
 
 bp -N "$N" export
 check_rc "export without --listen, --statsd or --once is a usage error" 1
