@@ -325,7 +325,14 @@ struct ui_req {
     unsigned dump_seq;          /* bumped to dump dump_pid to dump_path */
     struct term_pid dump_pid;
     char dump_path[512];
+    unsigned types_seq;         /* bumped to count the message types of types_pid */
+    bool types_here;            /* this feed's node holds types_pid */
+    struct term_pid types_pid;
 };
+
+/* The process view's `m`: a bounded trace counting message types. */
+#define UI_TYPES_MS 5000        /* how long the count runs */
+#define UI_TYPES_MAX 200000     /* events counted at most */
 
 enum ui_conn_state {
     UI_CONNECTING, /* not connected yet */

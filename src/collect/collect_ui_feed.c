@@ -25,6 +25,7 @@
  * when it reuses it), so they need no atomics.
  */
 #include "collect/collect_ui.h"
+#include "collect/collect_trace.h"
 #include "analyze/rate.h"
 #include "analyze/sched.h"
 #include "util/clock.h"
@@ -122,7 +123,7 @@ struct ui_feed {
 
     /* Two schedules: the counters (b_) and what the view shows (v_). */
     int64_t b_start, b_busy, v_start, v_busy, v_window, round_ms;
-    unsigned done_gen, done_refresh, done_dump, msg_seq;
+    unsigned done_gen, done_refresh, done_dump, done_types, msg_seq;
     char msg[512];
     bool msg_error;
     char view_err[256];
@@ -859,6 +860,87 @@ out:
 }
 
 /* ---------------------------------------------------------------------
+ * Message types (the process view's `m`, like `trace --count-types`)
+ */
+
+static int by_count_desc(const void *x, const void *y)
+{
+    const struct trace_count *a = x, *b = y;
+    return a->count < b->count ? 1 : a->count > b->count ? -1 : 0;
+}
+
+/*
+ * Count the message types the process receives for UI_TYPES_MS with the
+ * trace relay (limits enforced on the node, trace removed on every exit
+ * path, an existing tracer never clobbered) and show the result as the
+ * dashboard's message line.  The counters wait meanwhile.
+ */
+static int do_types(struct ui_feed *f, const struct ui_req *req, struct bp_err *e)
+{
+    struct arena a = ARENA_INIT;
+    struct trace_opts o;
+    struct trace_run run;
+    struct term *pid;
+    struct sbuf sb = SBUF_INIT;
+    int64_t deadline;
+    int rc;
+
+    pid = term_pidv(&a, f->node, req->types_pid.num, req->types_pid.serial,
+                    req->types_pid.creation);
+    trace_opts_defaults(&o);
+    o.pids = &pid;
+    o.npids = 1;
+    o.recv = true;
+    o.send = false;
+    o.mode = TRACE_COUNT;
+    o.duration_ms = UI_TYPES_MS;
+    o.max_events = UI_TYPES_MAX;
+    rc = collect_trace_start(f->conn, &a, &o, &run, e);
+    if (rc) {
+        set_msg(f, true, "message types: %s", e->msg);
+        goto out;
+    }
+    deadline = clock_ms() + UI_TYPES_MS + 2000;
+    for (;;) {
+        struct trace_batch b;
+        rc = collect_trace_next(f->conn, &run, &a, deadline, &b, e);
+        if (rc == BP_ETIMEDOUT) {
+            collect_trace_stop(f->conn, &run, NULL);
+            deadline = clock_ms() + node_timeout(f->conn);
+            continue;
+        }
+        if (rc) {
+            set_msg(f, true, "message types: %s", e->msg);
+            goto out;
+        }
+        if (!b.done)
+            continue;
+        {
+            double secs = b.stats.elapsed_ns > 0 ? (double)b.stats.elapsed_ns / 1e9 : 1;
+            size_t i;
+            qsort(b.stats.counts, b.stats.ncounts, sizeof(*b.stats.counts), by_count_desc);
+            sbuf_addf(&sb, "message types in %.1f s (%lld received, %lld dropped)%s", secs,
+                      (long long)b.stats.seen, (long long)b.stats.dropped,
+                      b.stats.ncounts ? ":" : "");
+            for (i = 0; i < b.stats.ncounts && i < 8; i++) {
+                sbuf_addstr(&sb, i ? ", " : " ");
+                msgtype_label(&sb, &b.stats.counts[i].type, f->po.syntax);
+                sbuf_addf(&sb, " %lld (%.0f/s)", (long long)b.stats.counts[i].count,
+                          (double)b.stats.counts[i].count / secs);
+            }
+            if (b.stats.ncounts > 8)
+                sbuf_addf(&sb, ", +%zu more types", b.stats.ncounts - 8);
+            set_msg(f, false, "%s", sbuf_str(&sb));
+        }
+        break;
+    }
+out:
+    sbuf_release(&sb);
+    arena_release(&a);
+    return fatal(rc) ? rc : 0;
+}
+
+/* ---------------------------------------------------------------------
  * The thread
  */
 
@@ -905,6 +987,17 @@ static void *feed_main(void *arg)
             f->done_dump = req.dump_seq;
             if (req.dump_path[0]) {
                 rc = do_dump(f, &req, &e);
+                if (rc == BP_ENODEGONE)
+                    lost(f, &e);
+                publish(f);
+                continue;
+            }
+        }
+        if (req.types_seq != f->done_types) {
+            /* Only the feed of the process's node counts. */
+            f->done_types = req.types_seq;
+            if (req.types_here) {
+                rc = do_types(f, &req, &e);
                 if (rc == BP_ENODEGONE)
                     lost(f, &e);
                 publish(f);
@@ -987,6 +1080,7 @@ int ui_feed_start(const struct ui_feed_conf *conf, struct ui_feed **out, struct 
         f->req = *conf->req;
         f->active = *conf->req;
         f->done_dump = conf->req->dump_seq;
+        f->done_types = conf->req->types_seq;
         f->done_refresh = conf->req->refresh;
     }
     f->gen = 1;

@@ -281,8 +281,8 @@ struct tui_state {
     bool msg_error;
     int64_t msg_until;
 
-    unsigned refresh, dump_seq;
-    struct term_pid dump_pid;
+    unsigned refresh, dump_seq, types_seq;
+    struct term_pid dump_pid, types_pid;
     char dump_path[512];
     char dump_dir[256];
 

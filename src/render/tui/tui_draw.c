@@ -446,7 +446,7 @@ static void draw_help(struct tui_state *st, struct tui_canvas *cv)
         { "p", "pause / resume collecting (the node is left alone)" },
         { "+  -", "refresh faster / slower (250ms .. 60s)" },
         { "d", "process view: dump the full process info to a file" },
-        { "m", "message-type counts: needs `beamprobe trace --count-types`" },
+        { "m", "process view: count its message types for 5 s (bounded trace)" },
         { "n  N", "next / previous node (--cluster)" },
         { "r  Ctrl-L", "refresh now" },
         { "q", "quit (the node is left exactly as found)" },

@@ -77,6 +77,7 @@ void tui_state_request(const struct tui_state *st, size_t i, struct ui_req *r)
     r->n_expand = st->n_expand;
     r->refresh = st->refresh;
     r->dump_seq = st->dump_seq;
+    r->types_seq = st->types_seq;
     if (!selected)
         return;
     switch (st->view) {
@@ -95,6 +96,9 @@ void tui_state_request(const struct tui_state *st, size_t i, struct ui_req *r)
         r->dump_pid = st->dump_pid;
         r->dump_pid.node = NULL;
         snprintf(r->dump_path, sizeof(r->dump_path), "%s", st->dump_path);
+        r->types_here = true;
+        r->types_pid = st->types_pid;
+        r->types_pid.node = NULL;
     }
 }
 
@@ -345,9 +349,16 @@ void tui_state_key(struct tui_state *st, int key, int64_t now)
         }
         break;
     case TUI_A_MSGTYPES:
-        tui_state_msg(st, now, true,
-                      "message-type counts need tracing: use `beamprobe trace TARGET "
-                      "--count-types` (not in ui yet)");
+        if (st->view != TUI_V_PROC || !st->have_proc) {
+            tui_state_msg(st, now, false,
+                          "m counts the message types of the process in the process view");
+            break;
+        }
+        st->types_pid = st->proc;
+        st->types_seq++;
+        st->req_dirty = true;
+        tui_state_msg(st, now, false, "counting message types of %s for %d s (bounded trace) ...",
+                      st->proc_text, UI_TYPES_MS / 1000);
         break;
     case TUI_A_NODE_NEXT:
     case TUI_A_NODE_PREV:
