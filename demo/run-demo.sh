@@ -34,29 +34,36 @@ run() { printf '%s$ beamprobe %s%s\n' "$bold" "$*" "$off"; "$BP" "$@"; }
 
 say "starting the Lasso demo target: worst scenario (7 x 3,000 events/s, 20 LiveViews), flawed mode"
 "$LT" start "$NAME" --cookie-file "$COOKIE" --scenario worst --mode flawed \
-  --env max_vm_mb 1200 --env duration_s 60 || exit 1
+  --env max_vm_mb 2500 --env duration_s 60 || exit 1
 sleep 2
 
 say "1. the node"
 run node --interval 1s
 
-say "2. mailbox of the aggregator (found by the guide's own call) and a LiveView"
+say "2. what the aggregator receives (bounded trace, counted on the node)"
+run trace lasso_agg_default --count-types --duration 3s --max 100000
+
+say "3. mailbox of the aggregator (found by the guide's own call) and a LiveView"
 run mailbox "$AGG" lasso_lv_1 --watch 1s --count 4
 
-say "3. memory of the aggregator"
+say "4. memory of the aggregator"
 run memory "$AGG"
 
-say "4. its garbage collections"
+say "5. its garbage collections"
 run gc lasso_agg_default --watch 1s --count 3
 
-say "5. message_queue_data and the rest of process_info"
+say "6. message_queue_data and the rest of process_info"
 run info lasso_agg_default --limit 4 | head -40
 
-say "6. top processes by mailbox"
+say "7. top processes by mailbox"
 run top --sort mailbox --limit 8
 
-say "7. schedulers"
+say "8. schedulers"
 run sched --interval 1s
+
+say "9. every check of the guide at once"
+run doctor --window 1s --limit 5
+echo "(doctor exit status: $?)"
 
 "$LT" stop "$NAME" >/dev/null 2>&1
 say "the same load in fixed mode (LiveViews no longer subscribed to raw events, off-heap mailbox)"
@@ -66,5 +73,7 @@ sleep 3
 run mailbox "$AGG" lasso_lv_1 --watch 1s --count 3
 run top --sort mailbox --limit 5
 run info lasso_agg_default --limit 4 | grep -E 'message_queue|memory '
+run doctor --window 1s --limit 5
+echo "(doctor exit status: $?)"
 
 say "done: flawed mode piles tens of thousands of messages into every mailbox; fixed mode keeps them near zero"

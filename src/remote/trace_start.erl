@@ -2,7 +2,9 @@
 %% trace_start: trace messages received and/or sent by some processes,
 %% safely, through a relay process on the node (recon_trace's standard).
 %%
-%% Structure (three processes, nothing loaded on the node):
+%% Structure (three processes, nothing loaded on the node; the Relay and
+%% the Janitor run at high priority so that tracing an overloaded node still
+%% works - their work is bounded by the limits below):
 %%
 %%   beamprobe (Owner) <--- batches / counts --- Relay  <--- trace messages (VM)
 %%         |                                       ^  |
@@ -253,6 +255,10 @@ Emit = case Mode of
        end,
 Janitor = erlang:spawn(
   fun() ->
+    %% High priority: on a saturated node (where tracing matters most) the
+    %% janitor must still enforce its deadline, and the relay keep up with
+    %% its bounded work instead of starving until the deadline kills it.
+    erlang:process_flag(priority, high),
     Me = self(),
     OwnerRef = erlang:monitor(process, Owner),
     RelayFun =
@@ -386,6 +392,7 @@ Janitor = erlang:spawn(
       end,
     {Relay, RelayRef} = erlang:spawn_opt(RelayFun,
                                          [monitor, {message_queue_data, off_heap},
+                                          {priority, high},
                                           {max_heap_size, #{size => HeapWords, kill => true,
                                                             error_logger => false}}]),
     Live = [P || P <- Pids, is_pid(P), node(P) =:= node(), P =/= Relay, P =/= Me,
