@@ -564,7 +564,7 @@ static int classify(struct node_conn *c, const struct node_opts *o, int rc,
         return bp_error(err, BP_EHANDSHAKE,
                         "cannot connect to '%s': the peer closed the connection in the middle "
                         "of a handshake message", o->node);
-    if (w->connected && !w->status[0] && w->eof)
+    if (w->connected && !w->status[0] && (w->eof || w->first_in))
         return bp_error(err, BP_EHANDSHAKE,
                         "cannot connect to '%s': the node closed the connection before "
                         "answering the handshake (a TLS-only distribution, or a node that "
@@ -581,6 +581,7 @@ int node_open(const struct node_opts *o, struct node_conn **out,
     const char *at;
     char alive[256], selfhost[200];
     int longnames, rc = 0, i, fd = -1, retried_alive = 0;
+    char busy_status[32] = "";
     uint32_t creation;
     int64_t deadline;
     struct hs_watch w;
@@ -636,6 +637,7 @@ int node_open(const struct node_opts *o, struct node_conn **out,
             /* That pool name is connected, or being connected right now,
              * by another beamprobe. */
             retried_alive = 1;
+            snprintf(busy_status, sizeof(busy_status), "%s", w.status);
             if (clock_ms() < deadline)
                 continue;
         }
@@ -643,7 +645,8 @@ int node_open(const struct node_opts *o, struct node_conn **out,
         if (retried_alive && rc != BP_EAUTH && err) {
             size_t l = strlen(err->msg);
             snprintf(err->msg + l, sizeof(err->msg) - l,
-                     " (after the node reported beamprobe_0..%d as already connected)", i - 1);
+                     " (after the node answered '%s' for beamprobe_0..%d: names in use)",
+                     busy_status, i - 1);
         }
         goto fail;
     }
