@@ -25,6 +25,39 @@ int cmd_targets(struct bp_ctx *ctx, struct arena *a, char **specs, int n,
     return 0;
 }
 
+int cmd_resolve_on(const struct bp_ctx *ctx, struct node_conn *c, struct arena *a,
+                   char **specs, int n, bool allow_missing, struct target *tg, int *found,
+                   const char **pids, struct bp_err *err)
+{
+    int i, rc;
+
+    for (i = 0; i < n; i++) {
+        struct bp_err e;
+        found[i] = 0;
+        if (pids)
+            pids[i] = "";
+        rc = collect_target(c, a, specs[i], &tg[i], &e);
+        if (rc == BP_ENOPROC && allow_missing)
+            continue; /* not on this node */
+        if (rc) {
+            if (err)
+                *err = e;
+            return rc;
+        }
+        found[i] = 1;
+        if (pids) {
+            struct term_print_opts po;
+            struct sbuf sb = SBUF_INIT;
+            cli_print_opts(ctx, &po);
+            po.local_node = node_info(c)->name;
+            term_print(&sb, tg[i].pid, &po);
+            pids[i] = arena_strdup(a, sbuf_str(&sb));
+            sbuf_release(&sb);
+        }
+    }
+    return 0;
+}
+
 void cmd_term(const struct bp_ctx *ctx, struct sbuf *sb, const struct term *t, int limit,
               size_t max_len)
 {

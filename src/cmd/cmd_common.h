@@ -15,6 +15,17 @@
 int cmd_targets(struct bp_ctx *ctx, struct arena *a, char **specs, int n,
                 struct target **out, struct bp_err *err);
 
+/*
+ * Resolve specs[0..n) on one node (cluster commands resolve on each).
+ * tg[i], found[i] and, when pids is given, pids[i] (the pid printed for
+ * that node) are filled for every target that exists; with allow_missing
+ * a target that is not on this node (BP_ENOPROC) is left with found[i] 0
+ * instead of failing.  Arrays are caller-provided, n long; strings go to a.
+ */
+int cmd_resolve_on(const struct bp_ctx *ctx, struct node_conn *c, struct arena *a,
+                   char **specs, int n, bool allow_missing, struct target *tg, int *found,
+                   const char **pids, struct bp_err *err);
+
 /* Append t printed in the node's syntax, at most limit items/max_len bytes
  * (limit < 0: unlimited; max_len 0: unlimited). */
 void cmd_term(const struct bp_ctx *ctx, struct sbuf *sb, const struct term *t, int limit,

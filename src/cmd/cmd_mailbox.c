@@ -36,7 +36,6 @@ struct mbox_state {
     struct arena a;
     struct target *tg;
     int *found;           /* 0: the target does not exist on this node */
-    struct bp_err *why;   /* why not */
     const char **pids;
     int64_t *prev;
     int64_t *lens;
@@ -58,23 +57,15 @@ static int resolve(struct bp_ctx *ctx, struct cluster_job *job, struct mbox_args
 
     st->tg = arena_zalloc(&st->a, (size_t)ma->n * sizeof(*st->tg));
     st->found = arena_zalloc(&st->a, (size_t)ma->n * sizeof(int));
-    st->why = arena_zalloc(&st->a, (size_t)ma->n * sizeof(struct bp_err));
     st->pids = arena_zalloc(&st->a, (size_t)ma->n * sizeof(char *));
     st->prev = arena_zalloc(&st->a, (size_t)ma->n * sizeof(int64_t));
     st->lens = arena_zalloc(&st->a, (size_t)ma->n * sizeof(int64_t));
-    for (i = 0; i < ma->n; i++) {
-        rc = collect_target(job->conn, &st->a, ma->specs[i], &st->tg[i], &st->why[i]);
-        if (rc == BP_ENOPROC && ma->cluster) {
+    rc = cmd_resolve_on(ctx, job->conn, &st->a, ma->specs, ma->n, ma->cluster, st->tg,
+                        st->found, st->pids, &job->err);
+    for (i = 0; i < ma->n; i++)
+        if (!st->found[i])
             st->lens[i] = -1;
-            continue;
-        }
-        if (rc) {
-            job->err = st->why[i];
-            return rc;
-        }
-        st->found[i] = 1;
-    }
-    return 0;
+    return rc;
 }
 
 static int mbox_node(struct bp_ctx *ctx, struct cluster_job *job, void *arg)
@@ -99,18 +90,6 @@ static int mbox_node(struct bp_ctx *ctx, struct cluster_job *job, void *arg)
             job->state = NULL;
             return rc;
         }
-        for (i = 0; i < ma->n; i++)
-            if (st->found[i]) {
-                struct term_print_opts po;
-                struct sbuf sb = SBUF_INIT;
-                cli_print_opts(ctx, &po);
-                po.local_node = node_info(job->conn)->name;
-                term_print(&sb, st->tg[i].pid, &po);
-                st->pids[i] = arena_strdup(&st->a, sbuf_str(&sb));
-                sbuf_release(&sb);
-            } else {
-                st->pids[i] = "";
-            }
     }
     pids = arena_zalloc(&job->arena, (size_t)ma->n * sizeof(*pids));
     lens = arena_zalloc(&job->arena, (size_t)ma->n * sizeof(*lens));

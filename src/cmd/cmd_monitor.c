@@ -57,32 +57,24 @@ static void state_free(struct mon_state *st)
 static int resolve(struct bp_ctx *ctx, struct cluster_job *job, struct mon_args *ma,
                    struct mon_state *st)
 {
+    struct target *tg = arena_zalloc(&st->a, (size_t)ma->n * sizeof(*tg));
+    const char **pids = arena_zalloc(&st->a, (size_t)ma->n * sizeof(*pids));
     int i, rc;
 
     st->tg = arena_zalloc(&st->a, (size_t)ma->n * sizeof(*st->tg));
     st->found = arena_zalloc(&st->a, (size_t)ma->n * sizeof(int));
     st->pids = arena_zalloc(&st->a, (size_t)ma->n * sizeof(*st->pids));
     st->wordsize = node_info(job->conn)->wordsize ? node_info(job->conn)->wordsize : 8;
+    rc = cmd_resolve_on(ctx, job->conn, &st->a, ma->specs, ma->n, ma->cluster, tg, st->found,
+                        pids, &job->err);
+    if (rc)
+        return rc;
     for (i = 0; i < ma->n; i++) {
         struct mon_target *t = &st->tg[i];
-        struct bp_err e;
-        rc = collect_target(job->conn, &st->a, ma->specs[i], &t->t, &e);
-        if (rc == BP_ENOPROC && ma->cluster)
+        if (!st->found[i])
             continue; /* not on this node */
-        if (rc) {
-            job->err = e;
-            return rc;
-        }
-        st->found[i] = 1;
-        {
-            struct term_print_opts po;
-            struct sbuf sb = SBUF_INIT;
-            cli_print_opts(ctx, &po);
-            po.local_node = node_info(job->conn)->name;
-            term_print(&sb, t->t.pid, &po);
-            t->pid_str = arena_strdup(&st->a, sbuf_str(&sb));
-            sbuf_release(&sb);
-        }
+        t->t = tg[i];
+        t->pid_str = pids[i];
         t->label = ma->cluster ? arena_printf(&st->a, "%s %s", job->node, ma->specs[i])
                                : ma->specs[i];
         st->pids[st->npids++] = t->t.pid;

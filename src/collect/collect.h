@@ -158,6 +158,17 @@ struct node_stats {
     size_t n_run_queues;
 };
 
+/* Parse the proplist erlang:memory() returns into *m (missing: 0). */
+void collect_parse_memory(const struct term *list, struct node_memory *m);
+
+/*
+ * The initial call proc_lib recorded for a process ($initial_call, as
+ * proc_lib:translate_initial_call/1 returns it), or NULL when that is
+ * proc_lib's answer for a process it did not start ({proc_lib, init_p, 5})
+ * or not an {M, F, A}.
+ */
+const struct term *collect_proc_lib_call(const struct term *t);
+
 /* One reading (src/remote/node_stats.erl).  Cost: a dozen BIFs. */
 int collect_node_stats(struct node_conn *c, struct arena *a, struct node_stats *out,
                        struct bp_err *err);

@@ -19,13 +19,6 @@
 #include "analyze/stuck.h"
 #include "collect/collect.h"
 
-/*
- * Sort bindings by name before node_eval: erl_eval keeps list bindings as
- * an orddict and looks names up assuming sorted order, so an unsorted
- * list can make a bound variable read as unbound.
- */
-void collect_sort_bindings(struct node_binding *b, size_t n);
-
 /* ---------------------------------------------------------------------
  * Stuck processes (collect_stuck.c)
  */
@@ -133,8 +126,6 @@ struct leak_reading {
 int collect_leak_sample(struct node_conn *c, struct arena *a, struct term *const *pids,
                         size_t n, struct leak_reading *out, struct bp_err *err);
 
-/* Parse an erlang:memory() proplist. */
-void collect_parse_memory(const struct term *list, struct node_memory *m);
 
 /* ---------------------------------------------------------------------
  * Telemetry relay (collect_telemetry.c)

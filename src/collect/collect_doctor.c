@@ -90,7 +90,6 @@ int collect_doctor_scan(struct node_conn *c, struct arena *a, int64_t window_ms,
     b[1].value = term_int(a, steps < 1 ? 1 : steps);
     b[2].name = "N";
     b[2].value = term_int(a, (int64_t)n);
-    collect_sort_bindings(b, 3);
     rc = node_eval(c, &remote_doctor_scan, b, 3,
                    (unsigned)(window_ms + 4 * (int64_t)node_timeout(c)), a, &r, err);
     if (rc)

@@ -37,7 +37,6 @@ int collect_export_procs(struct node_conn *c, struct term *const *pids, size_t n
     b[0].value = plist;
     b[1].name = "Items";
     b[1].value = items;
-    collect_sort_bindings(b, 2);
     rc = node_eval(c, &remote_proc_info_many, b, 2, 0, &a, &r, err);
     if (rc)
         goto out;

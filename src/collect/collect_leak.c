@@ -10,20 +10,6 @@
 
 #include <string.h>
 
-void collect_parse_memory(const struct term *mem, struct node_memory *m)
-{
-    memset(m, 0, sizeof(*m));
-    m->total = term_prop_int(mem, "total", 0);
-    m->processes = term_prop_int(mem, "processes", 0);
-    m->processes_used = term_prop_int(mem, "processes_used", 0);
-    m->system = term_prop_int(mem, "system", 0);
-    m->atom = term_prop_int(mem, "atom", 0);
-    m->atom_used = term_prop_int(mem, "atom_used", 0);
-    m->binary = term_prop_int(mem, "binary", 0);
-    m->code = term_prop_int(mem, "code", 0);
-    m->ets = term_prop_int(mem, "ets", 0);
-}
-
 int collect_leak_sample(struct node_conn *c, struct arena *a, struct term *const *pids,
                         size_t n, struct leak_reading *out, struct bp_err *err)
 {
@@ -38,7 +24,6 @@ int collect_leak_sample(struct node_conn *c, struct arena *a, struct term *const
         plist->u.list.items[i] = pids[i];
     b[0].name = "Pids";
     b[0].value = plist;
-    collect_sort_bindings(b, 1);
     rc = node_eval(c, &remote_leak_sample, b, 1, 0, &tmp, &r, err);
     if (rc)
         goto out;

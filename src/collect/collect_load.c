@@ -17,15 +17,6 @@
 
 #define MAX_COUNTERS 64
 
-static struct term *atom_list(struct arena *a, const char *const *items, size_t n)
-{
-    struct term *l = term_list(a, n);
-    size_t i;
-    for (i = 0; i < n; i++)
-        l->u.list.items[i] = term_atom(a, items[i]);
-    return l;
-}
-
 static const char *const mon_items[] = {
     "message_queue_len", "memory", "heap_size", "total_heap_size", "reductions",
     "garbage_collection",
@@ -85,7 +76,7 @@ int collect_mon_sample(struct node_conn *c, struct arena *a, struct term *const 
     b[0].name = "Pids";
     b[0].value = plist;
     b[1].name = "Items";
-    b[1].value = atom_list(a, mon_items, sizeof(mon_items) / sizeof(*mon_items));
+    b[1].value = term_atom_list(a, mon_items, sizeof(mon_items) / sizeof(*mon_items));
     b[2].name = "CMod";
     b[2].value = colon ? term_binary(a, counters, (size_t)(colon - counters))
                        : term_binary(a, "", 0);

@@ -22,6 +22,20 @@ static int64_t *int_list(struct arena *a, const struct term *l, size_t *n)
     return v;
 }
 
+void collect_parse_memory(const struct term *mem, struct node_memory *m)
+{
+    memset(m, 0, sizeof(*m));
+    m->total = term_prop_int(mem, "total", 0);
+    m->processes = term_prop_int(mem, "processes", 0);
+    m->processes_used = term_prop_int(mem, "processes_used", 0);
+    m->system = term_prop_int(mem, "system", 0);
+    m->atom = term_prop_int(mem, "atom", 0);
+    m->atom_used = term_prop_int(mem, "atom_used", 0);
+    m->binary = term_prop_int(mem, "binary", 0);
+    m->code = term_prop_int(mem, "code", 0);
+    m->ets = term_prop_int(mem, "ets", 0);
+}
+
 int collect_node_stats(struct node_conn *c, struct arena *a, struct node_stats *out,
                        struct bp_err *err)
 {
@@ -37,15 +51,7 @@ int collect_node_stats(struct node_conn *c, struct arena *a, struct node_stats *
     memset(out, 0, sizeof(*out));
     out->at_us = term_int_or(term_elem(r, 0), 0);
     mem = term_elem(r, 1);
-    out->mem.total = term_prop_int(mem, "total", 0);
-    out->mem.processes = term_prop_int(mem, "processes", 0);
-    out->mem.processes_used = term_prop_int(mem, "processes_used", 0);
-    out->mem.system = term_prop_int(mem, "system", 0);
-    out->mem.atom = term_prop_int(mem, "atom", 0);
-    out->mem.atom_used = term_prop_int(mem, "atom_used", 0);
-    out->mem.binary = term_prop_int(mem, "binary", 0);
-    out->mem.code = term_prop_int(mem, "code", 0);
-    out->mem.ets = term_prop_int(mem, "ets", 0);
+    collect_parse_memory(mem, &out->mem);
     counts = term_elem(r, 2);
     if (term_list_len(counts) == 8) {
         struct term **v = counts->u.list.items;

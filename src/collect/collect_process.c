@@ -15,15 +15,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static struct term *atom_list(struct arena *a, const char *const *items, size_t n)
-{
-    struct term *l = term_list(a, n);
-    size_t i;
-    for (i = 0; i < n; i++)
-        l->u.list.items[i] = term_atom(a, items[i]);
-    return l;
-}
-
 void collect_parse_gc(const struct term *list, struct proc_gc *gc)
 {
     const struct term *mh = term_prop(list, "max_heap_size");
@@ -56,7 +47,7 @@ int collect_proc_items(struct node_conn *c, struct arena *a, const struct term *
     int rc;
 
     args->u.list.items[0] = (struct term *)pid;
-    args->u.list.items[1] = atom_list(a, items, nitems);
+    args->u.list.items[1] = term_atom_list(a, items, nitems);
     rc = node_rpc(c, "erlang", "process_info", args, 0, a, &r, err);
     if (rc)
         return rc;
@@ -127,7 +118,7 @@ int collect_mailboxes(struct node_conn *c, struct term *const *pids, size_t n,
     b[0].name = "Pids";
     b[0].value = plist;
     b[1].name = "Items";
-    b[1].value = atom_list(&a, item, 1);
+    b[1].value = term_atom_list(&a, item, 1);
     rc = node_eval(c, &remote_proc_info_many, b, 2, 0, &a, &r, err);
     if (rc)
         goto out;

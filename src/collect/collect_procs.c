@@ -40,8 +40,7 @@ const char *top_key_name(enum top_key k)
     return keys[k].name;
 }
 
-/* proc_lib reports {proc_lib, init_p, 5} for processes it did not start. */
-static const struct term *useful_call(const struct term *t)
+const struct term *collect_proc_lib_call(const struct term *t)
 {
     const struct term *m = term_elem(t, 0);
     if (!t || t->kind != TERM_TUPLE || t->u.tuple.n != 3 || !m || m->kind != TERM_ATOM)
@@ -98,7 +97,7 @@ int collect_top(struct node_conn *c, struct arena *a, enum top_key key, size_t n
         o->registered_name = rn && rn->kind == TERM_ATOM ? rn : NULL;
         o->initial_call = term_prop(info, "initial_call");
         o->current_function = term_prop(info, "current_function");
-        o->proc_lib_call = useful_call(term_elem(row, 3));
+        o->proc_lib_call = collect_proc_lib_call(term_elem(row, 3));
         label = term_elem(row, 4);
         o->label = label && !term_is_atom(label, "undefined") ? label : NULL;
         /* Show the value the ranking used, not a later reading of it. */

@@ -17,16 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int cmp_binding(const void *a, const void *b)
-{
-    return strcmp(((const struct node_binding *)a)->name, ((const struct node_binding *)b)->name);
-}
-
-void collect_sort_bindings(struct node_binding *b, size_t n)
-{
-    qsort(b, n, sizeof(*b), cmp_binding);
-}
-
 static const char *atom_name(const struct term *t)
 {
     return t && t->kind == TERM_ATOM ? t->u.atom.name : NULL;
@@ -85,7 +75,6 @@ int collect_stuck_one(struct node_conn *c, struct arena *a, const struct term *p
     b[6].value = term_int(a, 64 * 1024);
     wait = (window_ms > probe_timeout_ms ? window_ms : probe_timeout_ms) + 2000 +
            (int64_t)node_timeout(c);
-    collect_sort_bindings(b, 7);
     rc = node_eval(c, &remote_stuck_one, b, 7, (unsigned)wait, a, &r, err);
     if (rc)
         return rc;
@@ -156,7 +145,6 @@ int collect_stuck_all(struct node_conn *c, struct arena *a, int64_t window_ms,
     b[0].value = term_int(a, window_ms);
     b[1].name = "N";
     b[1].value = term_int(a, (int64_t)max_rows);
-    collect_sort_bindings(b, 2);
     rc = node_eval(c, &remote_stuck_all, b, 2,
                    (unsigned)(window_ms + 4 * (int64_t)node_timeout(c)), a, &r, err);
     if (rc)
@@ -227,7 +215,6 @@ int collect_stuck_probe(struct node_conn *c, struct stuck_row *rows, const size_
     b[0].value = pids;
     b[1].name = "Timeout";
     b[1].value = term_int(&a, timeout_ms);
-    collect_sort_bindings(b, 2);
     rc = node_eval(c, &remote_stuck_probe, b, 2,
                    (unsigned)(timeout_ms + 2000 + (int64_t)node_timeout(c)), &a, &r, err);
     if (rc)

@@ -56,7 +56,6 @@ int collect_telemetry_attach(struct node_conn *c, struct arena *a, struct term *
     b[7].value = term_int(a, o->batch_ms);
     b[8].name = "HeapWords";
     b[8].value = term_int(a, o->heap_words);
-    collect_sort_bindings(b, 9);
     rc = node_eval(c, &remote_telemetry_attach, b, 9, 0, a, &r, err);
     if (rc)
         return rc;
@@ -159,7 +158,6 @@ int collect_telemetry_list(struct node_conn *c, struct arena *a, struct term *pr
     b[0].value = prefix;
     b[1].name = "Max";
     b[1].value = term_int(a, max);
-    collect_sort_bindings(b, 2);
     rc = node_eval(c, &remote_telemetry_list, b, 2, 0, a, &r, err);
     if (rc)
         return rc;

@@ -27,17 +27,6 @@ void trace_opts_defaults(struct trace_opts *o)
     o->max_types = 500;
 }
 
-static int by_name(const void *x, const void *y)
-{
-    return strcmp(((const struct node_binding *)x)->name, ((const struct node_binding *)y)->name);
-}
-
-/* erl_eval's bindings are an orddict: hand them over sorted. */
-static void sort_bindings(struct node_binding *b, size_t n)
-{
-    qsort(b, n, sizeof(*b), by_name);
-}
-
 static struct term *pid_list(struct arena *a, struct term *const *pids, size_t n)
 {
     struct term *l = term_list(a, n);
@@ -142,7 +131,6 @@ int collect_trace_start(struct node_conn *c, struct arena *a, const struct trace
     BIND("Batch", term_int(a, o->batch));
     BIND("MaxTypes", term_int(a, o->max_types));
 #undef BIND
-    sort_bindings(b, nb);
     /* The expression waits up to 5 s for the Janitor to set the trace up. */
     tmo = node_timeout(c) > 7000 ? node_timeout(c) : 7000;
     rc = node_eval(c, &remote_trace_start, b, nb, tmo, a, &r, err);

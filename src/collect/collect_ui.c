@@ -88,17 +88,6 @@ static void copy_pid(struct arena *a, struct term_pid *dst, const struct term *t
     dst->node = t->u.pid.node ? arena_strdup(a, t->u.pid.node) : NULL;
 }
 
-/* proc_lib reports {proc_lib, init_p, 5} for processes it did not start. */
-static const struct term *useful_call(const struct term *t)
-{
-    const struct term *m = term_elem(t, 0);
-    if (!t || t->kind != TERM_TUPLE || t->u.tuple.n != 3 || !m || m->kind != TERM_ATOM)
-        return NULL;
-    if (term_is_atom(m, "proc_lib") && term_is_atom(term_elem(t, 1), "init_p"))
-        return NULL;
-    return t;
-}
-
 /* The filter's patterns: as typed, lower-case and capitalised. */
 static struct term *patterns(struct arena *a, const char *filter)
 {
@@ -237,7 +226,7 @@ int collect_ui_top(struct node_conn *c, struct arena *a, const struct term_print
         o->current = print_mfa(a, po, term_prop(info, "current_function"));
         rn = term_prop(info, "registered_name");
         label = term_elem(row, 4);
-        plc = useful_call(term_elem(row, 3));
+        plc = collect_proc_lib_call(term_elem(row, 3));
         if (rn && rn->kind == TERM_ATOM && !term_is_nil(rn))
             o->name = print_atom(a, po, rn);
         else if (label && !term_is_atom(label, "undefined"))
@@ -407,15 +396,7 @@ int collect_ui_alloc(struct node_conn *c, struct arena *a, struct ui_memory *out
         al->kind != TERM_LIST)
         return bp_error(err, BP_EDECODE, "allocators: unexpected reply");
     memset(out, 0, sizeof(*out));
-    out->mem.total = term_prop_int(mem, "total", 0);
-    out->mem.processes = term_prop_int(mem, "processes", 0);
-    out->mem.processes_used = term_prop_int(mem, "processes_used", 0);
-    out->mem.system = term_prop_int(mem, "system", 0);
-    out->mem.atom = term_prop_int(mem, "atom", 0);
-    out->mem.atom_used = term_prop_int(mem, "atom_used", 0);
-    out->mem.binary = term_prop_int(mem, "binary", 0);
-    out->mem.code = term_prop_int(mem, "code", 0);
-    out->mem.ets = term_prop_int(mem, "ets", 0);
+    collect_parse_memory(mem, &out->mem);
     out->rows = arena_zalloc(a, (al->u.list.n + 1) * sizeof(*out->rows));
     for (i = 0; i < al->u.list.n; i++) {
         const struct term *t = al->u.list.items[i], *name = term_elem(t, 0);

@@ -144,6 +144,8 @@ struct term *term_tuple(struct arena *a, size_t n);
 struct term *term_list(struct arena *a, size_t n);
 struct term *term_map(struct arena *a, size_t n);
 struct term *term_nil(struct arena *a);
+/* A proper list of the atoms names[0..n). */
+struct term *term_atom_list(struct arena *a, const char *const *names, size_t n);
 struct term *term_pidv(struct arena *a, const char *node, uint32_t num,
                        uint32_t serial, uint32_t creation);
 /* Convenience: {A, B} and {A, B, C}. */

@@ -310,3 +310,12 @@ int64_t term_prop_int(const struct term *list, const char *key, int64_t dflt)
 {
     return term_int_or(term_prop(list, key), dflt);
 }
+
+struct term *term_atom_list(struct arena *a, const char *const *names, size_t n)
+{
+    struct term *l = term_list(a, n);
+    size_t i;
+    for (i = 0; i < n; i++)
+        l->u.list.items[i] = term_atom(a, names[i]);
+    return l;
+}

@@ -71,7 +71,7 @@ ok "the dump file exists" test -s "$dump"
 check_match "the dump has the registered name" "$(cat "$dump" 2>/dev/null)" "registered_name: bp_fix_ui_worker"
 check_match "and the backtrace" "$(cat "$dump" 2>/dev/null)" "backtrace:"
 ui_keys m
-ok "m says message-type counts need tracing" ui_wait 5 "need tracing"
+ok "m starts a bounded message-type count" ui_wait 5 "counting message types of"
 
 ui_keys Escape 7
 ok "the ports view" ui_wait 10 "Ports [0-9]+ +top"
