@@ -280,6 +280,42 @@ static int compile_pick(struct builder *b, const struct term *g, struct pick **o
     return 0;
 }
 
+/* The generators a template may use, read once for both contexts. */
+enum gen_kind { GEN_SEQ, GEN_NOW, GEN_RAND, GEN_PICK, GEN_STR, GEN_EVENT };
+
+/*
+ * Which generator g is; for $rand its bounds in *lo, *hi (checked).
+ * BP_EUSAGE for an unknown name or bad arguments.
+ */
+static int gen_kind(struct builder *b, const struct term *g, enum gen_kind *kind,
+                    int64_t *lo, int64_t *hi)
+{
+    const char *name = g->u.gen.name ? g->u.gen.name : "?";
+
+    if (strcmp(name, "seq") == 0) {
+        *kind = GEN_SEQ;
+    } else if (strcmp(name, "now_ms") == 0) {
+        *kind = GEN_NOW;
+    } else if (strcmp(name, "rand") == 0) {
+        if (g->u.gen.n != 2 || g->u.gen.args[0]->kind != TERM_INT ||
+            g->u.gen.args[1]->kind != TERM_INT ||
+            g->u.gen.args[0]->u.i > g->u.gen.args[1]->u.i)
+            return bp_error(b->err, BP_EUSAGE, "$rand(Lo, Hi) needs integers Lo <= Hi");
+        *kind = GEN_RAND;
+        *lo = g->u.gen.args[0]->u.i;
+        *hi = g->u.gen.args[1]->u.i;
+    } else if (strcmp(name, "pick") == 0) {
+        *kind = GEN_PICK;
+    } else if (strcmp(name, "str") == 0) {
+        *kind = GEN_STR;
+    } else if (strcmp(name, "event") == 0) {
+        *kind = GEN_EVENT;
+    } else {
+        return bp_error(b->err, BP_EUSAGE, "unknown generator $%s", name);
+    }
+    return 0;
+}
+
 static int pick_term(struct builder *b, const struct term *t, void **out)
 {
     struct builder sub;
@@ -419,25 +455,25 @@ static int text_of(struct builder *b, struct text_builder *tb, const struct term
     case TERM_GEN: {
         const char *g = t->u.gen.name;
         struct text_part *p;
-        if (strcmp(g, "seq") == 0) {
+        enum gen_kind k;
+        int64_t lo = 0, hi = 0;
+        if ((rc = gen_kind(b, t, &k, &lo, &hi)) < 0)
+            return rc;
+        if (k == GEN_SEQ) {
             text_push(tb, TX_SEQ);
-        } else if (strcmp(g, "now_ms") == 0) {
+        } else if (k == GEN_NOW) {
             text_push(tb, TX_NOW);
-        } else if (strcmp(g, "rand") == 0) {
-            if (t->u.gen.n != 2 || t->u.gen.args[0]->kind != TERM_INT ||
-                t->u.gen.args[1]->kind != TERM_INT ||
-                t->u.gen.args[0]->u.i > t->u.gen.args[1]->u.i)
-                return bp_error(b->err, BP_EUSAGE, "$rand(Lo, Hi) needs integers Lo <= Hi");
+        } else if (k == GEN_RAND) {
             p = text_push(tb, TX_RAND);
-            p->lo = t->u.gen.args[0]->u.i;
-            p->hi = t->u.gen.args[1]->u.i;
-        } else if (strcmp(g, "pick") == 0) {
+            p->lo = lo;
+            p->hi = hi;
+        } else if (k == GEN_PICK) {
             struct pick *pk;
             if ((rc = compile_pick(b, t, &pk, pick_text)) < 0)
                 return rc;
             p = text_push(tb, TX_PICK);
             p->pick = pk;
-        } else if (strcmp(g, "str") == 0) {
+        } else if (k == GEN_STR) {
             for (i = 0; i < t->u.gen.n; i++)
                 if ((rc = text_of(b, tb, t->u.gen.args[i], depth + 1)) < 0)
                     return rc;
@@ -488,39 +524,43 @@ static int ei_fail(struct builder *b)
 
 static int compile_gen(struct builder *b, const struct term *g)
 {
-    const char *name = g->u.gen.name ? g->u.gen.name : "?";
+    enum gen_kind k;
+    int64_t lo = 0, hi = 0;
     struct op *o;
     int rc;
 
-    if (strcmp(name, "seq") == 0) {
+    if ((rc = gen_kind(b, g, &k, &lo, &hi)) < 0)
+        return rc;
+    switch (k) {
+    case GEN_SEQ:
         push_op(b, OP_SEQ);
-    } else if (strcmp(name, "now_ms") == 0) {
+        break;
+    case GEN_NOW:
         push_op(b, OP_NOW);
-    } else if (strcmp(name, "rand") == 0) {
-        if (g->u.gen.n != 2 || g->u.gen.args[0]->kind != TERM_INT ||
-            g->u.gen.args[1]->kind != TERM_INT ||
-            g->u.gen.args[0]->u.i > g->u.gen.args[1]->u.i)
-            return bp_error(b->err, BP_EUSAGE, "$rand(Lo, Hi) needs integers Lo <= Hi");
+        break;
+    case GEN_RAND:
         o = push_op(b, OP_RAND);
-        o->lo = g->u.gen.args[0]->u.i;
-        o->hi = g->u.gen.args[1]->u.i;
-    } else if (strcmp(name, "pick") == 0) {
+        o->lo = lo;
+        o->hi = hi;
+        break;
+    case GEN_PICK: {
         struct pick *p;
         if ((rc = compile_pick(b, g, &p, pick_term)) < 0)
             return rc;
         o = push_op(b, OP_PICK);
         o->pick = p;
-    } else if (strcmp(name, "str") == 0) {
+        break;
+    }
+    case GEN_STR:
         return compile_str(b, g);
-    } else if (strcmp(name, "event") == 0) {
+    case GEN_EVENT:
         if (!b->event)
             return bp_error(b->err, BP_EUSAGE,
                             "$event stands for the event in a --call argument list; "
                             "it cannot appear in the event template itself");
         o = push_op(b, OP_SUB);
         o->sub = b->event;
-    } else {
-        return bp_error(b->err, BP_EUSAGE, "unknown generator $%s", name);
+        break;
     }
     return 0;
 }
