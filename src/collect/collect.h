@@ -129,7 +129,7 @@ const char *top_key_name(enum top_key k);
 /*
  * The n processes ranking highest by key (window_ms 0) or by the growth of
  * key over window_ms (recon's proc_count / proc_window), ranked on the node
- * by src/remote/top_procs.erl.  Processes that die mid-scan are skipped.
+ * by src/remote/rank_procs.erl.  Processes that die mid-scan are skipped.
  * Cost: one process_info/2 per process per snapshot on the node; only n
  * rows cross the wire.  The call's deadline is the window plus the
  * connection's timeout.

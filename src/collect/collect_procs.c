@@ -2,7 +2,7 @@
 /*
  * collect_procs.c - the top processes, ranked on the node.
  *
- * Runs src/remote/top_procs.erl (see there for how the ranking stays at
+ * Runs src/remote/rank_procs.erl (see there for how the ranking stays at
  * the speed of compiled code).  Cost: one process_info/2 per process per
  * snapshot; n rows back.  Default limit 10; the window sleeps on the node,
  * so the call's deadline is the window plus the connection timeout.
@@ -53,7 +53,7 @@ const struct term *collect_proc_lib_call(const struct term *t)
 int collect_top(struct node_conn *c, struct arena *a, enum top_key key, size_t n,
                 int64_t window_ms, struct top_result *out, struct bp_err *err)
 {
-    struct node_binding b[4];
+    struct node_binding b[5];
     struct term *r = NULL;
     const struct term *rows;
     size_t i, k = 0;
@@ -65,18 +65,20 @@ int collect_top(struct node_conn *c, struct arena *a, enum top_key key, size_t n
     b[1].value = term_int(a, (int64_t)n);
     b[2].name = "Window";
     b[2].value = term_int(a, window_ms);
-    b[3].name = "Label";
-    b[3].value = term_atom(a, "true");
-    rc = node_eval(c, &remote_top_procs, b, 4, node_timeout(c) + (unsigned)window_ms, a, &r,
+    b[3].name = "Filter";
+    b[3].value = term_atom(a, "none");
+    b[4].name = "FilterItems";
+    b[4].value = term_nil(a);
+    rc = node_eval(c, &remote_rank_procs, b, 5, node_timeout(c) + (unsigned)window_ms, a, &r,
                    err);
     if (rc)
         return rc;
-    rows = term_elem(r, 2);
+    rows = term_elem(r, 3);
     if (!r || r->kind != TERM_TUPLE || !rows || rows->kind != TERM_LIST)
         return bp_error(err, BP_EDECODE, "top: unexpected reply");
     memset(out, 0, sizeof(*out));
     term_get_int(term_elem(r, 0), &out->process_count);
-    term_get_int(term_elem(r, 1), &out->node_elapsed_us);
+    term_get_int(term_elem(r, 2), &out->node_elapsed_us);
     out->window_ms = window_ms;
     out->rows = arena_zalloc(a, (rows->u.list.n + 1) * sizeof(*out->rows));
     for (i = 0; i < rows->u.list.n; i++) {

@@ -191,7 +191,7 @@ int collect_ui_top(struct node_conn *c, struct arena *a, const struct term_print
     b[3].value = filter;
     b[4].name = "FilterItems";
     b[4].value = fitems;
-    rc = node_eval(c, &remote_ui_top, b, 5, node_timeout(c) + (unsigned)window, a, &r, err);
+    rc = node_eval(c, &remote_rank_procs, b, 5, node_timeout(c) + (unsigned)window, a, &r, err);
     if (rc)
         return rc;
     rows = term_elem(r, 3);

@@ -39,7 +39,7 @@
 #include "term/term.h"
 
 /* ---------------------------------------------------------------------
- * Process table (src/remote/ui_top.erl)
+ * Process table (src/remote/rank_procs.erl)
  */
 enum ui_psort {
     UI_PSORT_MEMORY,
@@ -91,7 +91,7 @@ struct ui_top_query {
 };
 
 /*
- * The top q->n processes by q->sort (ui_top.erl).  A filter that parses as
+ * The top q->n processes by q->sort (rank_procs.erl).  A filter that parses as
  * a pid selects that process; other text is matched, as typed, lower-case
  * and capitalised, against registered names, initial calls and current
  * functions on the node.  Text fields are printed with po.  Cost: one

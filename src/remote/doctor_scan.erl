@@ -6,7 +6,7 @@
 %% scheduler wall time - on only while beamprobe's guard holds the flag).
 %% At the end: message_queue_len and memory of every process.  Each pass
 %% over the processes is a compiled library function applied with
-%% lists:zipwith/3 (as top_procs), never an interpreted fun per process;
+%% lists:zipwith/3 (as rank_procs), never an interpreted fun per process;
 %% for each key only the N largest values of at least 1 are sorted and
 %% described, so the cost does not depend on how the rest compare.
 %% minor_gcs restarts at a fullsweep: a negative delta counts the new value.

@@ -3,7 +3,7 @@
 %%
 %% Three snapshots (start, middle, end of Window ms) of message_queue_len,
 %% reductions, current_function and status of every process, each pass a
-%% compiled library function applied with lists:zipwith/3 (as top_procs),
+%% compiled library function applied with lists:zipwith/3 (as rank_procs),
 %% never an interpreted fun per process.  A process is a candidate when
 %%   - its mailbox grew, or
 %%   - it ran in the same function at all three snapshots and never waited,

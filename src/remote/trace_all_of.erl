@@ -8,7 +8,7 @@
 %% names no process, and none is created), Limit (at most this many pids
 %% are returned).
 %%
-%% How: as top_procs, every per-process pass is a compiled function applied
+%% How: as rank_procs, every per-process pass is a compiled function applied
 %% with lists:zipwith/3; missing items (dead processes) are mapped to a
 %% default with max/2 (a tuple is larger than any atom or number).  The
 %% proc_lib initial call is read with process_info(P, {dictionary, Key})

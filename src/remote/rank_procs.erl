@@ -1,25 +1,35 @@
 %% SPDX-License-Identifier: Apache-2.0
-%% ui_top: the dashboard's process table, ranked on the node: the N
-%% processes ranking highest by one item, absolute (Window = 0) or by growth
-%% over Window ms, among all processes or those matching a filter.
+%% rank_procs: the N processes ranking highest by one process_info item, in
+%% absolute value (Window = 0, recon's proc_count) or by growth over Window
+%% milliseconds (recon's proc_window), ranked on the node so that only N rows
+%% cross the wire; among all processes or those matching a filter.  Used by
+%% `top`, the dashboard's process table, and every command that needs a
+%% ranking.
 %%
-%% Inputs: Item (memory | message_queue_len | reductions |
-%% garbage_collection), N, Window (ms), Filter (none | {pid, Pid} |
+%% Inputs: Item (memory | message_queue_len | reductions | total_heap_size |
+%% garbage_collection | binary), N, Window (ms), Filter (none | {pid, Pid} |
 %% [Pattern] of binaries), FilterItems (the process_info items the patterns
 %% are searched in: registered_name, initial_call, current_function, and
 %% {dictionary, '$initial_call'} where the node supports it).
 %%
-%% How: as top_procs.erl, every per-process pass is a compiled library
-%% function applied with lists:zipwith/3, never an interpreted fun.  The
-%% filter turns each process's items into their external format with
-%% term_to_binary/1 and searches it with binary:match/2, where an atom's
-%% name appears as its text: a substring of a registered name, a module or
-%% a function matches.  Dead processes give undefined and are skipped.
+%% How: every per-process pass is a compiled library function applied with
+%% lists:zipwith/3 (process_info/2, max/2, element/2, >=/2 ...), never an
+%% interpreted fun, so the scan runs at the speed of compiled code.  Dead
+%% processes give undefined and are mapped to -1 by max/2 against {Item, -1}
+%% (any tuple is larger than an atom).  Instead of sorting a million pairs,
+%% the N-th largest distinct score is found with lists:usort/1 (fast: most
+%% processes share a few values) and only the scores at or above it are
+%% sorted.  The filter turns each process's items into their external
+%% format with term_to_binary/1 and searches it with binary:match/2, where
+%% an atom's name appears as its text.  `binary` sums the sizes of the
+%% referenced binaries, which takes an interpreted fold per process: slower,
+%% documented in the man page.
 %%
 %% Cost on the node: one process_info/2 per process per snapshot (two in a
-%% window), plus one process_info/2, term_to_binary/1 and binary:match/2 per
-%% process while a filter is set.  Result: {ProcessCount, Matching,
-%% ElapsedUs, [{Pid, Score, Info, ProcLibInitialCall, Label}]}.
+%% window), a few list passes of the process count, plus one process_info/2,
+%% term_to_binary/1 and binary:match/2 per process while a filter is set.
+%% Result: {ProcessCount, Matching, ElapsedUs,
+%% [{Pid, Score, Info, ProcLibInitialCall, Label}]}.
 T0 = erlang:monotonic_time(microsecond),
 %% Not this evaluation itself (rex's worker, busy ranking).
 All = lists:delete(self(), erlang:processes()),
@@ -53,6 +63,9 @@ Snap = fun() ->
                        Ls = Ints(Vals, {garbage_collection, []}),
                        Ints(lists:zipwith3(fun lists:keyfind/3, Dup(minor_gcs), Dup(1), Ls),
                             {minor_gcs, -1});
+                   binary ->
+                       [lists:foldl(fun({_, Sz, _}, A) -> A + Sz end, 0, L)
+                        || L <- Ints(Vals, {binary, []})];
                    _ ->
                        Ints(Vals, {Item, -1})
                end
