@@ -10,7 +10,7 @@ set -u
 cd "$(dirname "$0")/.."
 out=$(mktemp /tmp/bp-reliability.XXXXXX.jsonl)
 filters=("$@")
-[ ${#filters[@]} -eq 0 ] && filters=(t08 t0140 t0210 t0510 t0610 t0720 t0730)
+[ ${#filters[@]} -eq 0 ] && filters=(t08 t0140 t0150 t0210 t0410 t0510 t0520 t0610 t0720 t0730)
 make --no-print-directory all build/beamprobe-asan drivers >/dev/null || exit 1
 log=$(mktemp)
 for f in "${filters[@]}"; do

@@ -95,6 +95,8 @@ int cli_connect_to(struct bp_ctx *ctx, const char *node, struct node_conn **out,
               : ctx->shortnames ? NODE_NAMES_SHORT : NODE_NAMES_AUTO;
     rc = node_open(&o, out, err);
     memset(cookie, 0, sizeof(cookie));
+    if (rc == 0 && ctx->liveness)
+        node_watch_liveness(*out, 1);
     return rc;
 }
 

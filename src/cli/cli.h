@@ -33,6 +33,11 @@ struct bp_ctx {
     bool longnames, shortnames;
     bool no_color;
 
+    /* Set by the commands that listen or send without calling back
+     * (trace, telemetry, bench, load): every connection they open watches
+     * the node's liveness (node_watch_liveness). */
+    bool liveness;
+
     /* Resolved at attach. */
     struct node_conn *conn;
     enum term_syntax syntax;

@@ -144,6 +144,7 @@ static int bench_latency(struct bp_ctx *ctx, const char *target, bool echo, int6
 
     memset(&k, 0, sizeof(k));
     memset(rows, 0, sizeof(rows));
+    ctx->liveness = true;
     if ((rc = cli_attach(ctx, err)) < 0)
         goto out;
     if (!echo && (rc = collect_target(ctx->conn, &a, target, &tg, err)) < 0)
@@ -261,6 +262,7 @@ static int bench_throughput(struct bp_ctx *ctx, const char *target, bool sink, i
         bp_err_prefix(err, "--message: ");
         goto out;
     }
+    ctx->liveness = true;
     if ((rc = cli_attach(ctx, err)) < 0)
         goto out;
     if (!sink && (rc = collect_target(ctx->conn, &a, target, &tg, err)) < 0)

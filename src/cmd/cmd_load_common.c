@@ -183,6 +183,7 @@ int load_connect(struct bp_ctx *ctx, const char *node, struct node_conn **out,
 {
     int rc, tries = 0;
 
+    ctx->liveness = true;
     while (nok(rc = cli_connect_to(ctx, node, out, err), err) && ++tries < 6)
         sig_sleep_until(clock_ms() + 40 + (clock_ns() / 1000) % 80);
     return rc;
@@ -192,6 +193,7 @@ int load_attach(struct bp_ctx *ctx, struct bp_err *err)
 {
     int rc, tries = 0;
 
+    ctx->liveness = true;
     while (nok(rc = cli_attach(ctx, err), err) && ++tries < 6)
         sig_sleep_until(clock_ms() + 40 + (clock_ns() / 1000) % 80);
     return rc;

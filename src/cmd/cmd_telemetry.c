@@ -433,6 +433,7 @@ int cmd_telemetry(struct bp_ctx *ctx, int argc, char **argv, struct bp_err *err)
         if (rc)
             goto out;
     }
+    ctx->liveness = true;
     rc = cli_attach(ctx, err);
     if (rc)
         goto out;

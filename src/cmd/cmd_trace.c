@@ -502,6 +502,7 @@ int cmd_trace(struct bp_ctx *ctx, int argc, char **argv, struct bp_err *err)
         o.match = trace_match_spec(&a, pat);
     }
     tc.what = o.recv && o.send ? "received and sent" : o.recv ? "received" : "sent";
+    ctx->liveness = true;
     if ((rc = cli_attach(ctx, err)) < 0)
         goto out;
 

@@ -72,7 +72,8 @@ struct node_conn;
  * connection plus o->timeout_ms for the probe.  On failure returns a
  * BP_E* code with a one-line message in err: BP_EHOST, BP_ENOEPMD,
  * BP_ENONODE (the message lists the names epmd knows on that host),
- * BP_ECONNREFUSED, BP_EAUTH, BP_EHANDSHAKE, BP_ETIMEDOUT.
+ * BP_ECONNREFUSED, BP_EAUTH, BP_EHANDSHAKE, BP_ETIMEDOUT, BP_ENAMEMODE
+ * (through epmd, a short name asked of a long-name node or the reverse).
  */
 int node_open(const struct node_opts *o, struct node_conn **out,
               struct bp_err *err);
@@ -158,6 +159,17 @@ int node_recv(struct node_conn *c, int64_t deadline, struct arena *a,
  * BP_EINTR on a signal, BP_ENODEGONE when the connection is lost.
  */
 int node_wait(struct node_conn *c, int64_t deadline, struct bp_err *err);
+
+/*
+ * Watch the node's liveness while waiting (node_recv, node_wait, calls):
+ * when it has sent nothing for a second, ask its net_kernel whether we
+ * are authorised, as net_adm:ping does, and when that gets no answer
+ * within the call timeout, fail with BP_ENOANSWER (node frozen, swamped
+ * or cut off), long before the distribution tick time notices.  For the
+ * commands that otherwise only listen (trace, telemetry) or only send
+ * (load), and for watches.
+ */
+void node_watch_liveness(struct node_conn *c, int on);
 
 /* ---------------------------------------------------------------------
  * Cookies

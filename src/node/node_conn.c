@@ -387,6 +387,35 @@ static int is_ip_literal(const char *host)
     return inet_pton(AF_INET, host, &a4) == 1 || inet_pton(AF_INET6, host, &a6) == 1;
 }
 
+/* Long-name host parts have a dot or are address literals, as OTP's
+ * net_kernel tells them apart. */
+static int is_long_host(const char *host)
+{
+    return strchr(host, '.') != NULL || is_ip_literal(host);
+}
+
+/* Through epmd, the name asked for and the name the node gives in its
+ * challenge must be of the same kind: an Erlang node would refuse to
+ * reach a -name node by a short name (and the other way round), and the
+ * operator has the wrong node name in hand.  Through --port (a tunnel)
+ * the host part is expected to differ. */
+static int check_name_mode(const struct node_opts *o, int longnames,
+                           const char *peer, struct bp_err *err)
+{
+    const char *at = strchr(peer, '@');
+    int peer_long;
+
+    if (o->port > 0 || !at)
+        return 0;
+    peer_long = is_long_host(at + 1);
+    if (peer_long == longnames)
+        return 0;
+    return bp_error(err, BP_ENAMEMODE,
+                    "cannot attach to '%s': the node is '%s' and runs with %s names (%s); "
+                    "use -N %s", o->node, peer, peer_long ? "long" : "short",
+                    peer_long ? "-name" : "-sname", peer);
+}
+
 /* Our host part: the short host name, or for long names a name with a
  * dot (FQDN) or else our IPv4 address towards the node. */
 static void self_host(int longnames, const struct in_addr *peer, char *buf,
@@ -605,8 +634,7 @@ int node_open(const struct node_opts *o, struct node_conn **out,
         goto fail;
     }
     longnames = o->names == NODE_NAMES_LONG ||
-                (o->names == NODE_NAMES_AUTO &&
-                 (strchr(c->host, '.') != NULL || is_ip_literal(c->host)));
+                (o->names == NODE_NAMES_AUTO && is_long_host(c->host));
     self_host(longnames, &addr, selfhost, sizeof(selfhost));
     creation = random_creation();
     deadline = clock_ms() + c->timeout_ms;
@@ -657,9 +685,13 @@ int node_open(const struct node_opts *o, struct node_conn **out,
         goto fail;
     }
     c->fd = fd;
+    c->last_rx = clock_ms();
     /* The handshake is the only use of the cookie: forget our copy. */
     memset(c->ec.ei_connect_cookie, 0, sizeof(c->ec.ei_connect_cookie));
     snprintf(c->info.name, sizeof(c->info.name), "%s", w.peer[0] ? w.peer : o->node);
+    rc = check_name_mode(o, longnames, c->info.name, err);
+    if (rc)
+        goto fail;
     rc = node_probe(c, err);
     if (rc)
         goto fail;

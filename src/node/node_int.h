@@ -44,6 +44,13 @@ struct node_conn {
 
     int gone; /* the connection was lost */
 
+    /* Liveness (node_watch_liveness): when anything last arrived, and the
+     * ping to net_kernel in flight (ping_sent 0: none). */
+    int live_check;
+    int64_t last_rx;
+    int64_t ping_sent;
+    erlang_ref ping_ref;
+
     /* Buffered sends (node_send_buffered): frames waiting for node_flush,
      * and the encoded SEND control of the last destination. */
     unsigned char *out;
@@ -62,7 +69,8 @@ struct node_conn {
  * Service the connection until done(c) is true, the deadline passes, a
  * signal arrives or the connection is lost: read, split frames, answer
  * ticks and I/O requests, match the rpc reply, queue other messages.
- * Returns 0 (done), BP_ETIMEDOUT, BP_EINTR or BP_ENODEGONE.
+ * Returns 0 (done), BP_ETIMEDOUT, BP_EINTR or BP_ENODEGONE, and
+ * BP_ENOANSWER when liveness is watched and the node stopped answering.
  */
 int node_pump(struct node_conn *c, int64_t deadline,
               int (*done)(struct node_conn *c), struct bp_err *err);
@@ -77,6 +85,10 @@ int node_write_control(struct node_conn *c, const char *ctl, size_t len,
  */
 int node_send_raw(struct node_conn *c, const erlang_pid *to, const char *name,
                   const char *msg, size_t msg_len, struct bp_err *err);
+
+/* Start a new buffer with the head of a gen_server call from beamprobe:
+ * {'$gen_call', {Self, Ref}, and the request is encoded next. */
+void node_encode_call_head(const struct node_conn *c, ei_x_buff *x, const erlang_ref *ref);
 
 /* Pop the oldest queued message; returns 1 and hands *data to the caller
  * (free it), or 0 when the queue is empty. */

@@ -304,6 +304,76 @@ static int ref_is_ours(const struct node_conn *c, const struct term *t)
            strcmp(t->u.ref.node, c->ec.thisnodename) == 0;
 }
 
+static int ref_matches(const erlang_ref *r, const struct term *t);
+
+/* ---------------------------------------------------------------------
+ * Liveness
+ */
+
+#define LIVENESS_IDLE_MS 1000
+
+void node_watch_liveness(struct node_conn *c, int on)
+{
+    c->live_check = on;
+    c->ping_sent = 0;
+    c->last_rx = clock_ms();
+}
+
+void node_encode_call_head(const struct node_conn *c, ei_x_buff *x, const erlang_ref *ref)
+{
+    ei_x_new_with_version(x);
+    ei_x_encode_tuple_header(x, 3);
+    ei_x_encode_atom(x, "$gen_call");
+    ei_x_encode_tuple_header(x, 2);
+    ei_x_encode_pid(x, node_self_erl(c));
+    ei_x_encode_ref(x, ref);
+}
+
+/* {'$gen_call', {Self, Ref}, {is_auth, SelfNode}} to net_kernel: the
+ * question net_adm:ping asks, answered {Ref, yes} by a live node. */
+static int send_ping(struct node_conn *c, struct bp_err *err)
+{
+    ei_x_buff x;
+    int rc;
+
+    if (ei_make_ref(&c->ec, &c->ping_ref) < 0)
+        return bp_error(err, BP_EINTERNAL, "cannot make a reference");
+    node_encode_call_head(c, &x, &c->ping_ref);
+    ei_x_encode_tuple_header(&x, 2);
+    ei_x_encode_atom(&x, "is_auth");
+    ei_x_encode_atom(&x, c->ec.thisnodename);
+    rc = node_send_raw(c, NULL, "net_kernel", x.buff, (size_t)x.index, err);
+    ei_x_free(&x);
+    return rc;
+}
+
+/* Ping when the node has been silent; fail when the ping goes
+ * unanswered.  *wake: when to look again. */
+static int liveness(struct node_conn *c, int64_t now, int64_t *wake, struct bp_err *err)
+{
+    int rc;
+
+    if (!c->live_check)
+        return 0;
+    if (c->ping_sent && c->last_rx >= c->ping_sent)
+        c->ping_sent = 0; /* the node said something since: alive */
+    if (!c->ping_sent) {
+        if (now - c->last_rx < LIVENESS_IDLE_MS) {
+            *wake = c->last_rx + LIVENESS_IDLE_MS;
+            return 0;
+        }
+        if ((rc = send_ping(c, err)) != 0)
+            return rc;
+        c->ping_sent = now;
+    }
+    if (now - c->ping_sent >= (int64_t)c->timeout_ms)
+        return bp_error(err, BP_ENOANSWER,
+                        "'%s' has not answered for %lld ms (node frozen, overloaded or cut off)",
+                        c->name, (long long)(now - c->last_rx));
+    *wake = c->ping_sent + c->timeout_ms;
+    return 0;
+}
+
 static int ref_matches(const erlang_ref *r, const struct term *t)
 {
     unsigned i;
@@ -380,7 +450,7 @@ static int on_message(struct node_conn *c, const unsigned char *msg, size_t len,
                 memcpy(c->reply, msg, len);
                 c->reply_len = len;
                 c->rpc_waiting = 0;
-            } else {
+            } else if (!ref_matches(&c->ping_ref, first)) { /* not a ping's answer */
                 c->stale++; /* a late reply to an rpc that timed out */
             }
             goto out;
@@ -527,6 +597,7 @@ static int read_some(struct node_conn *c, struct bp_err *err)
         return lost(c, err);
     }
     c->in_len += (size_t)r;
+    c->last_rx = clock_ms();
     return 0;
 }
 
@@ -535,7 +606,7 @@ int node_pump(struct node_conn *c, int64_t deadline,
 {
     for (;;) {
         struct pollfd pfd[2];
-        int64_t left;
+        int64_t left, now, wake = -1;
         int r, rc;
 
         rc = process_input(c, err);
@@ -547,9 +618,14 @@ int node_pump(struct node_conn *c, int64_t deadline,
             return lost(c, err);
         if (sig_pending())
             return bp_error(err, BP_EINTR, "interrupted");
-        left = deadline < 0 ? 60000 : deadline - clock_ms();
+        now = clock_ms();
+        if ((rc = liveness(c, now, &wake, err)) != 0)
+            return rc;
+        left = deadline < 0 ? 60000 : deadline - now;
         if (left <= 0)
             return bp_error(err, BP_ETIMEDOUT, "timed out");
+        if (wake >= 0 && wake - now < left)
+            left = wake - now > 0 ? wake - now : 1;
         pfd[0].fd = c->fd;
         pfd[0].events = POLLIN;
         pfd[1].fd = sig_fd();

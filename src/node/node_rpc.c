@@ -83,12 +83,7 @@ static int rpc_encoded(struct node_conn *c, const char *mod, const char *fun,
         timeout_ms = c->timeout_ms;
     if (ei_make_ref(&c->ec, &ref) < 0)
         return bp_error(err, BP_EINTERNAL, "cannot make a reference");
-    ei_x_new_with_version(&x);
-    ei_x_encode_tuple_header(&x, 3);
-    ei_x_encode_atom(&x, "$gen_call");
-    ei_x_encode_tuple_header(&x, 2);
-    ei_x_encode_pid(&x, node_self_erl(c));
-    ei_x_encode_ref(&x, &ref);
+    node_encode_call_head(c, &x, &ref);
     ei_x_encode_tuple_header(&x, 5);
     ei_x_encode_atom(&x, "call");
     ei_x_encode_atom(&x, mod);

@@ -62,8 +62,10 @@ const char *bp_strerror(int code)
     case BP_ENODEGONE: return "connection lost";
     case BP_EHANDSHAKE: return "distribution handshake failed";
     case BP_ECOOKIE: return "no usable cookie";
+    case BP_ENAMEMODE: return "long/short node name mismatch";
     case BP_ENOPROC: return "no such process";
     case BP_ETIMEDOUT: return "timed out";
+    case BP_ENOANSWER: return "node not answering";
     case BP_EBADRPC: return "remote error";
     case BP_EUNSUPPORTED: return "not supported by this node";
     case BP_EDECODE: return "malformed term";
@@ -90,10 +92,12 @@ int bp_exit_code(int code)
     case BP_ENODEGONE:
     case BP_EHANDSHAKE:
     case BP_ECOOKIE:
+    case BP_ENAMEMODE:
         return BP_EXIT_CONNECT;
     case BP_ENOPROC:
         return BP_EXIT_NOPROC;
     case BP_ETIMEDOUT:
+    case BP_ENOANSWER:
         return BP_EXIT_TIMEOUT;
     case BP_EBADRPC:
     case BP_EUNSUPPORTED:

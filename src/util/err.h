@@ -26,8 +26,10 @@ enum {
     BP_ENODEGONE = -15,   /* the connection to the node was lost */
     BP_EHANDSHAKE = -16,  /* handshake failed for another reason */
     BP_ECOOKIE = -17,     /* no usable cookie (missing, unsafe permissions) */
+    BP_ENAMEMODE = -18,   /* short name asked of a long-name node, or the reverse */
     BP_ENOPROC = -20,     /* process not found, or it died */
     BP_ETIMEDOUT = -30,   /* a remote call outlasted its deadline */
+    BP_ENOANSWER = -31,   /* the node stopped answering liveness pings */
     BP_EBADRPC = -40,     /* the node answered with an error (badrpc, exception) */
     BP_EUNSUPPORTED = -41,/* the node lacks a feature this command needs */
     BP_EDECODE = -50,     /* malformed or unexpected term from the node */

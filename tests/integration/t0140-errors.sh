@@ -8,34 +8,50 @@ start_node N err || exit 1
 erl_eval_on "$N" 'bp_fix:idle(quiet).' >/dev/null
 cookie=$(cat "$COOKIE_FILE")
 
-# Wrong cookie.
+# conn_fault DESC WANT_RC REGEX ENV... -- BEAMPROBE-ARGS...: run beamprobe
+# (with the environment assignments given), check the exit code and the
+# one-line message, that it answered within 5 s and that no cookie is in
+# any output; record it for docs/RELIABILITY.md.
+conn_fault() {
+  local desc=$1 want=$2 re=$3 envs=() s ms
+  shift 3
+  while [ "$1" != -- ]; do envs+=("$1"); shift; done
+  shift
+  s=$(date +%s%N)
+  BP_OUT=$(env "${envs[@]}" "$BP" "$@" 2>"$T/e"); BP_RC=$?; BP_ERR=$(cat "$T/e")
+  ms=$(( ($(date +%s%N) - s) / 1000000 ))
+  check_rc "$desc exits $want" "$want"
+  check_match "$desc: says why" "$BP_ERR" "$re"
+  check_eq "$desc: one line" "$(printf '%s\n' "$BP_ERR" | grep -c .)" 1
+  ok "$desc: within 5 s ($ms ms)" test "$ms" -le 5000
+  check_nomatch "$desc: the cookie is in no output" "$BP_OUT$BP_ERR" "wrongcookie123|$cookie"
+  fault_record "$desc" "$BP_RC" "$ms" 0 "$BP_ERR"
+}
+
 echo -n wrongcookie123 > "$T/bad"; chmod 400 "$T/bad"
-BP_OUT=$("$BP" --cookie-file "$T/bad" -N "$N" node 2>"$T/e"); BP_RC=$?; BP_ERR=$(cat "$T/e")
-check_rc "wrong cookie exits 2" 2
-check_match "says cookie mismatch" "$BP_ERR" "authentication failed \(cookie mismatch\)"
-check_nomatch "never prints the cookie" "$BP_OUT$BP_ERR" "wrongcookie123|$cookie"
+conn_fault "wrong cookie" 2 "authentication failed \(cookie mismatch\)" \
+  -- --cookie-file "$T/bad" -N "$N" node
+conn_fault "wrong cookie (\$BEAMPROBE_COOKIE)" 2 "authentication failed \(cookie mismatch\)" \
+  BEAMPROBE_COOKIE=wrongcookie123 -- -N "$N" node
 
-# Cookie file readable by others.
 cp "$COOKIE_FILE" "$T/loose"; chmod 644 "$T/loose"
-BP_OUT=$("$BP" --cookie-file "$T/loose" -N "$N" node 2>"$T/e"); BP_RC=$?; BP_ERR=$(cat "$T/e")
-check_rc "loose cookie file exits 2" 2
-check_match "says why" "$BP_ERR" "accessible by group or others"
-check_nomatch "no cookie in the message" "$BP_ERR" "$cookie"
+conn_fault "cookie file readable by others" 2 "accessible by group or others" \
+  -- --cookie-file "$T/loose" -N "$N" node
 
-# Unknown node: lists the names epmd knows.
-bp -N "nosuchnode@$HOSTNAME_S" node
-check_rc "unknown node exits 2" 2
-check_match "lists known names" "$BP_ERR" "known: .*${N%@*}"
+conn_fault "unknown node (epmd lists the known ones)" 2 "known: .*${N%@*}" \
+  -- --cookie-file "$COOKIE_FILE" -N "nosuchnode@$HOSTNAME_S" node
 
 # epmd not reachable (a port nothing listens on).
-BP_OUT=$(ERL_EPMD_PORT=1 "$BP" --cookie-file "$COOKIE_FILE" -N "$N" node 2>"$T/e"); BP_RC=$?; BP_ERR=$(cat "$T/e")
-check_rc "epmd unreachable exits 2" 2
-check_match "says epmd" "$BP_ERR" "epmd not reachable"
+conn_fault "epmd not reachable" 2 "epmd not reachable" \
+  ERL_EPMD_PORT=1 -- --cookie-file "$COOKIE_FILE" -N "$N" node
 
-# Unknown host.
-bp -N "x@no-such-host.invalid" node
-check_rc "unknown host exits 2" 2
-check_match "says unknown host" "$BP_ERR" "unknown host"
+conn_fault "unknown host" 2 "unknown host" \
+  -- --cookie-file "$COOKIE_FILE" -N "x@no-such-host.invalid" node
+
+# A short-name node asked for by a long name (long names: t0150).
+conn_fault "short-name node asked for by a long name" 2 \
+  "the node is '$N' and runs with short names \(-sname\); use -N $N" \
+  -- --cookie-file "$COOKIE_FILE" -N "${N%@*}@127.0.0.1" node
 
 # Straight to the distribution port, no epmd.
 port=$(epmd -names | awk -v n="${N%@*}" '$2 == n { print $5 }')

@@ -13,6 +13,23 @@ bp -N "$lname@127.0.0.1" node --json
 check_rc "long names: attach works" 0
 check_eq "long names: node name" "$(json_field "$BP_OUT" node)" "$lname@127.0.0.1"
 
+# The long-name node asked for by a short name: epmd knows the alive name,
+# but an Erlang node could not reach it so; beamprobe says which name to use.
+s=$(date +%s%N)
+bp -N "$lname@$HOSTNAME_S" node
+ms=$(( ($(date +%s%N) - s) / 1000000 ))
+check_rc "long-name node asked for by a short name: exit 2" 2
+check_match "says the node's real name and mode" "$BP_ERR" \
+  "the node is '$lname@127.0.0.1' and runs with long names \(-name\); use -N $lname@127.0.0.1"
+ok "within 5 s ($ms ms)" test "$ms" -le 5000
+check_nomatch "no cookie in the message" "$BP_ERR" "$(cat "$COOKIE_FILE")"
+fault_record "long-name node asked for by a short name" "$BP_RC" "$ms" 0 "$BP_ERR"
+# Through --port (an SSH tunnel) the host part may differ: no complaint.
+port=$(epmd -names | awk -v n="$lname" '$2 == n { print $5 }')
+bp -N "$lname@localhost" --port "$port" node --json
+check_rc "through --port a different host part is fine" 0
+check_eq "and the node's real name is shown" "$(json_field "$BP_OUT" node)" "$lname@127.0.0.1"
+
 # IPv6-only distribution (listening on ::1 only).
 v6=$(unique_name v6)
 erl -sname "$v6" -proto_dist inet6_tcp -kernel inet_dist_use_interface '{0,0,0,0,0,0,0,1}' \

@@ -37,9 +37,11 @@ check_eq "scheduler_wall_time off within 3 s of Ctrl-C" "$(swt)" false
 # SIGKILL: the guard on the node sees the connection go and exits.
 bp_bg "$T/k.out" -N "$N" sched --watch 200ms
 sleep 1
-kill -KILL "$BP_BG_PID"; wait "$BP_BG_PID" 2>/dev/null
+kill -KILL "$BP_BG_PID"; ks=$(date +%s%N); wait "$BP_BG_PID" 2>/dev/null
 wait_for "flag off after kill" 3 sh -c "[ \"\$(echo 'erlang:statistics(scheduler_wall_time) =/= undefined.' | '$ERL_CALL' -sname '${N%@*}' -e)\" = '{ok, false}' ]"
 check_eq "scheduler_wall_time off within 3 s of SIGKILL" "$(swt)" false
+fault_record "beamprobe killed (SIGKILL) during sched --watch" 137 $(( ($(date +%s%N) - ks) / 1000000 )) 0 \
+  "scheduler_wall_time back off (the guard on the node monitors the connection)"
 
 # Someone else's setting is left alone.
 erl_eval_on "$N" 'register(owner, spawn(fun() -> erlang:system_flag(scheduler_wall_time, true), receive stop -> ok end end)), timer:sleep(100).' >/dev/null

@@ -19,6 +19,7 @@ ok "the table is there" ui_wait 10 "flooded"
 
 # A frozen node: calls time out, the keyboard does not wait for them.
 kill -STOP "$N_PID"
+fs=$(date +%s%N)
 sleep 1.5
 t0=$(date +%s%N)
 ui_keys 3
@@ -27,6 +28,8 @@ ok "a key still switches the view at once while the node is frozen" \
 t1=$(date +%s%N)
 echo "# view switch with a frozen node took $(( (t1 - t0) / 1000000 )) ms"
 ok "the header says the node does not answer" ui_wait 10 "NO ANSWER [0-9]+s"
+fault_record "node frozen (SIGSTOP) during ui" 0 $(( ($(date +%s%N) - fs) / 1000000 )) 0 \
+  "header shows NO ANSWER (--timeout 2s), keys keep working; live again after SIGCONT"
 ok "the banner explains it" ui_wait 5 "has not answered for [0-9]+s"
 kill -CONT "$N_PID"
 ok "live again once it runs" ui_wait 15 "● live"
@@ -35,7 +38,10 @@ ok "live again once it runs" ui_wait 15 "● live"
 ui_keys 2
 ok "back on the table" ui_wait 10 "flooded"
 kill_node N
+ks=$(date +%s%N)
 ok "the lost-connection marker" ui_wait 10 "CONNECTION LOST [0-9]+s, reconnecting"
+fault_record "node killed during ui" 0 $(( ($(date +%s%N) - ks) / 1000000 )) 0 \
+  "CONNECTION LOST marker, keys keep working; the node restarted under its name is picked up (new incarnation)"
 ok "the banner says it reconnects" ui_wait 10 "CONNECTION LOST to ${N} .*reconnecting"
 check_nomatch "beamprobe is still running" "$(ui_screen)" "UI-EXIT="
 ok "beamprobe's process is alive" kill -0 "$UI_PID"

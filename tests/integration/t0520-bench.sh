@@ -102,10 +102,13 @@ no_helpers() { [ "$(erl_eval_on "$N" 'bp_fix_trace:helpers().')" = "[]" ]; }
 ok "Ctrl-C: no helper left within 3 s" wait_for "helpers" 3 no_helpers
 bp_bg "$T/kill.out" -N "$N" bench latency --echo --count 1000000
 sleep 1.5
-kill -KILL "$BP_BG_PID"; wait "$BP_BG_PID" 2>/dev/null
+kill -KILL "$BP_BG_PID"; ks=$(date +%s%N); wait "$BP_BG_PID" 2>/dev/null
 ok "SIGKILL: no helper left within 3 s" wait_for "helpers" 3 no_helpers
+fault_record "beamprobe killed (SIGKILL) during bench latency --echo" 137 $(( ($(date +%s%N) - ks) / 1000000 )) 0 \
+  "echo pair and keeper gone (they monitor the connection)"
 no_new() { [ "$(erl_eval_on "$N" "bp_fix_trace:new_procs($before_list).")" = "[]" ]; }
-ok "no process left that was not there before" wait_for "new" 5 no_new ||
+# (erl_call's own rex workers may still be finishing on a busy node: 8 s.)
+ok "no process left that was not there before" wait_for "new" 8 no_new ||
   erl_eval_on "$N" "bp_fix_trace:new_procs($before_list)." | sed 's/^/#   new: /'
 
 bp -N "$N" bench frobnicate
