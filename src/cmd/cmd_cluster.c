@@ -7,6 +7,7 @@
  */
 #include "cmd/cmd_cluster.h"
 #include "collect/collect.h"
+#include "util/clock.h"
 #include "util/json.h"
 #include "util/sig.h"
 #include "util/xalloc.h"
@@ -30,11 +31,14 @@ int cluster_open(struct bp_ctx *ctx, int single, struct cluster *cl, struct bp_e
 
     memset(cl, 0, sizeof(*cl));
     arena_init(&cl->names);
+    cl->ctx = ctx;
+    cl->single = single;
+    cl->discovered_ms = clock_ms();
     rc = cli_attach(ctx, err);
     if (rc)
         return rc;
     if (!single) {
-        rc = collect_cluster_nodes(ctx->conn, &cl->names, &names, &n, err);
+        rc = collect_cluster_nodes(ctx->conn, &cl->names, true, &names, &n, err);
         if (rc)
             return rc;
     }
@@ -174,13 +178,56 @@ int cluster_wait(struct cluster *cl, int64_t deadline)
     return rc;
 }
 
+static int has_job(const struct cluster *cl, const char *node)
+{
+    size_t i;
+    for (i = 0; i < cl->n; i++)
+        if (strcmp(cl->jobs[i].node, node) == 0)
+            return 1;
+    return 0;
+}
+
+/* Ask the entry node for its members again; a job for each new one (it
+ * connects in the next round).  Hidden nodes are not added: remote
+ * shells, erl_call and other tools come and go. */
+static void rediscover(struct cluster *cl)
+{
+    struct cluster_job *entry = &cl->jobs[0];
+    struct arena a = ARENA_INIT;
+    const char **names = NULL;
+    size_t n = 0, i;
+
+    cl->discovered_ms = clock_ms();
+    /* An entry node that failed its last round is not asked (it would
+     * hold up the next round for its timeout). */
+    if (entry->rc != 0 || !entry->conn || node_fd(entry->conn) < 0 ||
+        collect_cluster_nodes(entry->conn, &a, false, &names, &n, NULL) != 0)
+        goto out;
+    for (i = 1; i < n; i++) {
+        struct cluster_job *j;
+        if (has_job(cl, names[i]))
+            continue;
+        cl->jobs = xreallocarray(cl->jobs, cl->n + 1, sizeof(*cl->jobs));
+        j = &cl->jobs[cl->n++];
+        memset(j, 0, sizeof(*j));
+        j->node = arena_strdup(&cl->names, names[i]);
+        j->owned = 1;
+        arena_init(&j->arena);
+    }
+out:
+    arena_release(&a);
+}
+
 int cluster_watch_next(struct cluster *cl, struct watch *w)
 {
     int64_t deadline;
     int rc = watch_due(w, &deadline);
     if (rc || !deadline)
         return rc;
-    return cluster_wait(cl, deadline);
+    rc = cluster_wait(cl, deadline);
+    if (rc == 0 && !cl->single && clock_ms() - cl->discovered_ms >= CLUSTER_REDISCOVER_MS)
+        rediscover(cl);
+    return rc;
 }
 
 void cluster_print_errors(struct bp_ctx *ctx, const struct cluster *cl)

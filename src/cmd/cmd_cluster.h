@@ -7,7 +7,10 @@
  * per-node function in one thread per node.  A node that is down or
  * refuses keeps its error in its job and is reported on its own line; the
  * others answer.  Jobs persist across --watch rounds: a failed node is
- * retried each round, so a restarted node comes back by itself.
+ * retried each round, so a restarted node comes back by itself.  Every
+ * CLUSTER_REDISCOVER_MS of a watch the entry node is asked again, and
+ * members (visible nodes) that joined since get a job; nodes that left
+ * keep theirs and are reported down, so that an alert on them holds.
  */
 #ifndef BP_CMD_CLUSTER_H
 #define BP_CMD_CLUSTER_H
@@ -31,7 +34,12 @@ struct cluster {
     struct cluster_job *jobs;
     size_t n;
     struct arena names;
+    struct bp_ctx *ctx;       /* for rediscovery */
+    int single;               /* no --cluster: never rediscover */
+    int64_t discovered_ms;    /* when the members were last asked for */
 };
+
+#define CLUSTER_REDISCOVER_MS 10000
 
 /* Per-node work: fill job->result (from job->arena); return 0 or BP_E*. */
 typedef int (*cluster_fn)(struct bp_ctx *ctx, struct cluster_job *job, void *arg);
@@ -52,7 +60,8 @@ void cluster_round(struct bp_ctx *ctx, struct cluster *cl, cluster_fn fn, void *
  */
 int cluster_wait(struct cluster *cl, int64_t deadline);
 
-/* The --watch loop step for a cluster: wait until the next round is due. */
+/* The --watch loop step for a cluster: wait until the next round is due
+ * (and rediscover the members when it is time). */
 int cluster_watch_next(struct cluster *cl, struct watch *w);
 
 /*

@@ -401,7 +401,7 @@ int load_session_prepare(struct load_session *s, struct bp_ctx *ctx, struct load
     if ((rc = load_attach(ctx, err)) < 0)
         return rc;
     if (lo->cluster) {
-        rc = collect_cluster_nodes(ctx->conn, &s->a, &names, &n, err);
+        rc = collect_cluster_nodes(ctx->conn, &s->a, true, &names, &n, err);
         if (rc)
             return rc;
     }

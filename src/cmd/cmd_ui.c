@@ -166,7 +166,7 @@ int cmd_ui(struct bp_ctx *ctx, int argc, char **argv, struct bp_err *err)
         fcntl(u.notify[i], F_SETFD, FD_CLOEXEC);
     }
     if (cluster) {
-        rc = collect_cluster_nodes(ctx->conn, &a, &names, &n_names, err);
+        rc = collect_cluster_nodes(ctx->conn, &a, true, &names, &n_names, err);
         if (rc)
             goto out;
     }

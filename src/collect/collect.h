@@ -204,10 +204,11 @@ int collect_swt_release(struct node_conn *c, const struct term *guard, struct bp
  */
 
 /*
- * The names of the nodes the entry node is connected to (visible and
- * hidden), without beamprobe's own names; the entry node first.
+ * The names of the nodes the entry node is connected to (visible, and
+ * hidden ones too when hidden is true), without beamprobe's own names;
+ * the entry node first.
  */
-int collect_cluster_nodes(struct node_conn *entry, struct arena *a, const char ***names,
+int collect_cluster_nodes(struct node_conn *entry, struct arena *a, bool hidden, const char ***names,
                           size_t *n, struct bp_err *err);
 
 #endif

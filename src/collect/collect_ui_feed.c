@@ -729,7 +729,7 @@ static int round_views(struct ui_feed *f, const struct ui_req *req, int64_t *win
     if (f->conf.discover && (!f->last_discover || clock_ms() - f->last_discover >= 10000)) {
         struct ui_blob *b = blob_new(sizeof(struct ui_nodes));
         struct ui_nodes *d = b->data;
-        int rc = collect_cluster_nodes(f->conn, &b->a, &d->names, &d->n, e);
+        int rc = collect_cluster_nodes(f->conn, &b->a, true, &d->names, &d->n, e);
         f->last_discover = clock_ms();
         if (rc) {
             blob_unref(b);

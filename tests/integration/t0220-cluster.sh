@@ -43,3 +43,18 @@ check_eq "top --cluster --watch survives a dead node" "$rc" 0
 last=$(tail -8 "$T/w.out")
 check_match "the dead node is named" "$last" "${C}: "
 check_match "the others still answer" "$last" "$B"
+
+# A member that joins mid-watch is picked up at the next rediscovery
+# (every 10 s); hidden nodes (erl_call here) are not added.
+bp_bg "$T/j.out" -N "$A" mailbox agg --cluster --watch 500ms --count 30 --json
+sleep 1
+start_node D cld || exit 1
+erl_eval_on "$D" 'bp_fix:flood(agg, 77).' >/dev/null
+erl_eval_on "$A" "bp_fix:connect(['$D'])." >/dev/null
+wait "$BP_BG_PID"; rc=$?
+check_eq "mailbox --cluster --watch exits 0" "$rc" 0
+check_match "the node that joined is watched" "$(cat "$T/j.out")" "\"node\":\"$D\".*\"message_queue_len\":77"
+check_eq "only members are watched (no erl_call hidden node)" \
+  "$(python3 -c 'import json,sys
+print(sorted({json.loads(l).get("node") for l in open(sys.argv[1]) if l.strip()}))' "$T/j.out")" \
+  "$(python3 -c 'import sys; print(sorted(sys.argv[1:]))' "$A" "$B" "$D")"
