@@ -51,7 +51,7 @@ const char load_opts_details[] =
     "the count needs plus 5 s), whichever comes first, at most 24 h.\n"
     "--abort-if-mailbox TARGET>N stops the load when TARGET's mailbox passes N\n"
     "(checked every 100 ms on a separate connection; exit 6).  Ctrl-C stops at once\n"
-    "and prints what was sent.  With --cluster every node gets the rate.  --relay\n"
+    "and prints what was sent.  With --cluster every member node gets the rate.  --relay\n"
     "sends --to events in batches through a relay process on the node, as --call\n"
     "'erlang:send(TARGET, $event)' would: each event is then a local send, which\n"
     "goes past what one distribution connection delivers message by message.\n"
@@ -401,7 +401,9 @@ int load_session_prepare(struct load_session *s, struct bp_ctx *ctx, struct load
     if ((rc = load_attach(ctx, err)) < 0)
         return rc;
     if (lo->cluster) {
-        rc = collect_cluster_nodes(ctx->conn, &s->a, true, &names, &n, err);
+        /* Members only: a remote shell or another tool's hidden node is no
+         * target for load. */
+        rc = collect_cluster_nodes(ctx->conn, &s->a, false, &names, &n, err);
         if (rc)
             return rc;
     }
