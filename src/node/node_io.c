@@ -305,6 +305,7 @@ static int ref_is_ours(const struct node_conn *c, const struct term *t)
 }
 
 static int ref_matches(const erlang_ref *r, const struct term *t);
+static int read_some(struct node_conn *c, struct bp_err *err);
 
 /* ---------------------------------------------------------------------
  * Liveness
@@ -365,6 +366,17 @@ static int liveness(struct node_conn *c, int64_t now, int64_t *wake, struct bp_e
         if ((rc = send_ping(c, err)) != 0)
             return rc;
         c->ping_sent = now;
+    }
+    if (now - c->ping_sent >= (int64_t)c->timeout_ms) {
+        /* Bytes may be waiting from a node that came back: look first, or
+         * a connection that once failed would never recover. */
+        if ((rc = read_some(c, err)) != 0)
+            return rc;
+        if (c->last_rx >= c->ping_sent) {
+            c->ping_sent = 0;
+            *wake = now;
+            return 0;
+        }
     }
     if (now - c->ping_sent >= (int64_t)c->timeout_ms)
         return bp_error(err, BP_ENOANSWER,

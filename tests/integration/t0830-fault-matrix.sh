@@ -106,3 +106,33 @@ for i in "${!cmds[@]}"; do
   record "beamprobe frozen (SIGSTOP) during $label" 0 "$ms" \
     "node back to its previous state ${ms_after} ms after the tick timeout (4 s) closed the connection"
 done
+
+# --- a cluster member frozen, then running again, during monitor --cluster:
+# named while it does not answer, the entry node answers throughout, and the
+# member answers again on the same connection once it runs.
+# (The same tick time as the entry node, or it drops the member.)
+start_node M member -kernel net_ticktime 4 || exit 1
+erl_eval_on "$M" "bp_fix:flood(agg, 5), net_kernel:connect_node('$N')." >/dev/null
+bp_bg "$T/m.out" -N "$N" --timeout 1s monitor agg --cluster --interval 500ms --count 24 --json
+sleep 2
+kill -STOP "$M_PID"; s=$(date +%s%N)
+sleep 4
+kill -CONT "$M_PID"
+wait "$BP_BG_PID"; rc=$?
+check_eq "monitor --cluster with a member frozen for 4 s: exit 0" "$rc" 0
+summary=$(python3 - "$T/m.out" "$N" "$M" <<'PY'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+entry, member = sys.argv[2], sys.argv[3]
+seq = [("err" if "error" in r else "ok") for r in rows if r.get("node") == member]
+first_err = seq.index("err") if "err" in seq else -1
+back = first_err >= 0 and "ok" in seq[first_err:]
+entry_ok = all("error" not in r for r in rows if r.get("node") == entry)
+print("named" if first_err >= 0 else "not-named", "back" if back else "not-back",
+      "entry-ok" if entry_ok else "entry-failed")
+PY
+)
+check_eq "the member is named while frozen, answers again after, the entry node throughout" \
+  "$summary" "named back entry-ok"
+record "cluster member frozen (SIGSTOP) 4 s during monitor --cluster" "$rc" 4000 \
+  "named as not answering while frozen; the same connection answers again after SIGCONT"
