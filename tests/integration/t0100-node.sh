@@ -42,6 +42,10 @@ if command -v elixir >/dev/null; then
   elixir --sname "$ename" --cookie "$(cat "$COOKIE_FILE")" --no-halt -e ':ok' >/dev/null 2>&1 </dev/null &
   _pids+=("$!")
   wait_for "elixir node up" 20 "$ERL_CALL" -sname "$ename" -a 'erlang node []'
+  # The node answers before Elixir's application is loaded: wait for that
+  # (the node's own truth) before asking beamprobe.
+  ok "the elixir application is loaded" wait_for "elixir loaded" 20 sh -c \
+    "echo 'lists:keymember(elixir, 1, application:loaded_applications()).' | '$ERL_CALL' -sname '$ename' -e | grep -q true"
   bp -N "$ename@$HOSTNAME_S" node --json
   check_eq "elixir node detected" "$(json_field "$BP_OUT" elixir)" "true"
   bp -N "$ename@$HOSTNAME_S" mailbox "$(erl_eval_on "$ename@$HOSTNAME_S" 'pid_to_list(whereis(init)).' | tr -d '"')"
