@@ -138,6 +138,17 @@ void cmd_now(char *clock_buf, size_t nc, char *iso_buf, size_t ni)
         timestamp_iso(now, iso_buf, ni);
 }
 
+void cmd_json_open(struct sbuf *sb, int *first, const char *iso, const char *node)
+{
+    sbuf_addch(sb, '{');
+    json_key(sb, "time", first);
+    json_cstr(sb, iso);
+    if (node) {
+        json_key(sb, "node", first);
+        json_cstr(sb, node);
+    }
+}
+
 void cmd_json_line(struct bp_ctx *ctx, struct sbuf *sb)
 {
     fputs(sbuf_str(sb), ctx->out);

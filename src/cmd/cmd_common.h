@@ -65,6 +65,10 @@ int watch_next(struct bp_ctx *ctx, struct watch *w, struct bp_err *err);
 /* Timestamps for sample lines: "HH:MM:SS.mmm" (UTC) and ISO 8601. */
 void cmd_now(char *clock_buf, size_t nc, char *iso_buf, size_t ni);
 
+/* Open a JSON sample line: '{', "time": iso and, when node is not NULL,
+ * "node": node; *first is updated for the keys that follow. */
+void cmd_json_open(struct sbuf *sb, int *first, const char *iso, const char *node);
+
 /* Write one JSON object line (sb holds "{...}") and flush. */
 void cmd_json_line(struct bp_ctx *ctx, struct sbuf *sb);
 

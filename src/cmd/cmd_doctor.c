@@ -380,11 +380,7 @@ static void print_json(struct bp_ctx *ctx, struct arena *a, const char *node,
     size_t i, k;
     int first = 1, f2 = 1;
 
-    sbuf_addch(&sb, '{');
-    json_key(&sb, "time", &first);
-    json_cstr(&sb, iso);
-    json_key(&sb, "node", &first);
-    json_cstr(&sb, node);
+    cmd_json_open(&sb, &first, iso, node);
     json_key(&sb, "status", &first);
     json_cstr(&sb, r->status == LEVEL_CRIT ? "critical" : "healthy");
     json_key(&sb, "level", &first);

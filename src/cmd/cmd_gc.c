@@ -80,9 +80,7 @@ int cmd_gc(struct bp_ctx *ctx, int argc, char **argv, struct bp_err *err)
         }
         if (ctx->json) {
             int first = 1;
-            sbuf_addch(&sb, '{');
-            json_key(&sb, "time", &first);
-            json_cstr(&sb, iso);
+            cmd_json_open(&sb, &first, iso, NULL);
             json_key(&sb, "target", &first);
             json_cstr(&sb, tg[0].spec);
             json_key(&sb, "pid", &first);

@@ -287,11 +287,7 @@ static void json_target(struct bp_ctx *ctx, const struct leak_run *run, const st
     int first = 1;
 
     cmd_now(NULL, 0, iso, sizeof(iso));
-    sbuf_addch(&sb, '{');
-    json_key(&sb, "time", &first);
-    json_cstr(&sb, iso);
-    json_key(&sb, "node", &first);
-    json_cstr(&sb, node_info(ctx->conn)->name);
+    cmd_json_open(&sb, &first, iso, node_info(ctx->conn)->name);
     json_key(&sb, "target", &first);
     json_cstr(&sb, spec);
     json_key(&sb, "pid", &first);
@@ -494,11 +490,7 @@ static int run_all(struct bp_ctx *ctx, struct leak_run *run, size_t limit, bool 
         for (i = 0; i < nshow; i++) {
             const struct series *s = order[i];
             int first = 1;
-            sbuf_addch(&sb, '{');
-            json_key(&sb, "time", &first);
-            json_cstr(&sb, iso);
-            json_key(&sb, "node", &first);
-            json_cstr(&sb, node_info(ctx->conn)->name);
+            cmd_json_open(&sb, &first, iso, node_info(ctx->conn)->name);
             json_key(&sb, "rank", &first);
             json_int(&sb, (int64_t)i + 1);
             json_key(&sb, "pid", &first);
@@ -522,11 +514,7 @@ static int run_all(struct bp_ctx *ctx, struct leak_run *run, size_t limit, bool 
         }
         {
             int first = 1, f2;
-            sbuf_addch(&sb, '{');
-            json_key(&sb, "time", &first);
-            json_cstr(&sb, iso);
-            json_key(&sb, "node", &first);
-            json_cstr(&sb, node_info(ctx->conn)->name);
+            cmd_json_open(&sb, &first, iso, node_info(ctx->conn)->name);
             json_key(&sb, "process_count", &first);
             json_int(&sb, top.process_count);
             json_key(&sb, "candidates", &first);

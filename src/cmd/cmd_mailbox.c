@@ -122,13 +122,7 @@ static void json_sample(struct bp_ctx *ctx, const char *iso, const char *node,
     int64_t len = st->lens[i];
     int first = 1;
 
-    sbuf_addch(&sb, '{');
-    json_key(&sb, "time", &first);
-    json_cstr(&sb, iso);
-    if (ma->cluster) {
-        json_key(&sb, "node", &first);
-        json_cstr(&sb, node);
-    }
+    cmd_json_open(&sb, &first, iso, ma->cluster ? node : NULL);
     json_key(&sb, "target", &first);
     json_cstr(&sb, ma->specs[i]);
     json_key(&sb, "pid", &first);

@@ -224,13 +224,7 @@ int cmd_monitor(struct bp_ctx *ctx, int argc, char **argv, struct bp_err *err)
                     char iso[40];
                     int first = 1;
                     cmd_now(NULL, 0, iso, sizeof(iso));
-                    sbuf_addch(&sb, '{');
-                    json_key(&sb, "time", &first);
-                    json_cstr(&sb, iso);
-                    if (cluster) {
-                        json_key(&sb, "node", &first);
-                        json_cstr(&sb, cl.jobs[j].node);
-                    }
+                    cmd_json_open(&sb, &first, iso, cluster ? cl.jobs[j].node : NULL);
                     mon_json_fields(&sb, &first, t, st->wordsize);
                     json_key(&sb, "run_queue", &first);
                     json_int(&sb, st->run_queue);

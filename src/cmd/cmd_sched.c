@@ -159,11 +159,7 @@ static void print_json(struct bp_ctx *ctx, const char *node, const struct sched_
     int first = 1;
 
     sched_rq_stats(s->run_queues, s->n_run_queues, &total, &max, &avg);
-    sbuf_addch(&sb, '{');
-    json_key(&sb, "time", &first);
-    json_cstr(&sb, iso);
-    json_key(&sb, "node", &first);
-    json_cstr(&sb, node);
+    cmd_json_open(&sb, &first, iso, node);
     json_key(&sb, "run_queue_lengths_all", &first);
     sbuf_addch(&sb, '[');
     for (i = 0; i < s->n_run_queues; i++)

@@ -175,11 +175,7 @@ static void print_one_json(struct bp_ctx *ctx, struct arena *a, const struct tar
     int first = 1;
 
     cmd_now(NULL, 0, iso, sizeof(iso));
-    sbuf_addch(&sb, '{');
-    json_key(&sb, "time", &first);
-    json_cstr(&sb, iso);
-    json_key(&sb, "node", &first);
-    json_cstr(&sb, node_info(ctx->conn)->name);
+    cmd_json_open(&sb, &first, iso, node_info(ctx->conn)->name);
     json_key(&sb, "target", &first);
     json_cstr(&sb, tg->spec);
     json_key(&sb, "pid", &first);
@@ -469,11 +465,7 @@ static int run_all(struct bp_ctx *ctx, int64_t window_ms, size_t limit, int64_t 
         for (i = 0; i < nshow; i++) {
             const struct stuck_row *r = rk[i].row;
             int first = 1;
-            sbuf_addch(&sb, '{');
-            json_key(&sb, "time", &first);
-            json_cstr(&sb, iso);
-            json_key(&sb, "node", &first);
-            json_cstr(&sb, r->node);
+            cmd_json_open(&sb, &first, iso, r->node);
             json_key(&sb, "rank", &first);
             json_int(&sb, (int64_t)i + 1);
             json_key(&sb, "pid", &first);

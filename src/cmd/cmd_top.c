@@ -88,11 +88,7 @@ static void print_json(struct bp_ctx *ctx, struct arena *a, const struct top_arg
     for (i = 0; i < n; i++) {
         const struct top_row *r = rows[i];
         int first = 1;
-        sbuf_addch(&sb, '{');
-        json_key(&sb, "time", &first);
-        json_cstr(&sb, iso);
-        json_key(&sb, "node", &first);
-        json_cstr(&sb, r->node);
+        cmd_json_open(&sb, &first, iso, r->node);
         json_key(&sb, "rank", &first);
         json_int(&sb, (int64_t)i + 1);
         json_key(&sb, "pid", &first);
