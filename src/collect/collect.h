@@ -85,6 +85,14 @@ int collect_proc_items(struct node_conn *c, struct arena *a, const struct term *
                        struct bp_err *err);
 
 /*
+ * process_info(P, Items) of n processes in one call: *out is a list of n
+ * proplists, `undefined` for a process that is dead.
+ */
+int collect_proc_info_many(struct node_conn *c, struct arena *a, struct term *const *pids,
+                           size_t n, const char *const *items, size_t nitems,
+                           struct term **out, struct bp_err *err);
+
+/*
  * The first max_msgs messages of a process, only if its queue holds at
  * most max_queue messages (copying a long mailbox into another process is
  * what tips a struggling node over).  *queue_len receives the length; the

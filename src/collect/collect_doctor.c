@@ -9,16 +9,6 @@
 
 #include <string.h>
 
-static int64_t *int_list(struct arena *a, const struct term *l, size_t *n)
-{
-    size_t i, len = term_list_len(l);
-    int64_t *v = arena_zalloc(a, (len + 1) * sizeof(*v));
-    for (i = 0; i < len; i++)
-        v[i] = term_int_or(l->u.list.items[i], 0);
-    *n = len;
-    return v;
-}
-
 static void parse_reading(struct arena *a, const struct term *t, struct doctor_reading *rd)
 {
     const struct term *wall = term_elem(t, 3);
@@ -26,7 +16,7 @@ static void parse_reading(struct arena *a, const struct term *t, struct doctor_r
 
     memset(rd, 0, sizeof(*rd));
     rd->at_us = term_int_or(term_elem(t, 0), 0);
-    rd->run_queues = int_list(a, term_elem(t, 1), &rd->n_run_queues);
+    rd->run_queues = term_int_array(a, term_elem(t, 1), &rd->n_run_queues);
     collect_parse_memory(term_elem(t, 2), &rd->mem);
     if (wall && wall->kind == TERM_LIST && wall->u.list.n) {
         size_t n = wall->u.list.n;

@@ -19,31 +19,16 @@ int collect_export_procs(struct node_conn *c, struct term *const *pids, size_t n
 {
     const size_t nitems = sizeof(export_items) / sizeof(*export_items);
     struct arena a = ARENA_INIT;
-    struct node_binding b[2];
-    struct term *plist, *items, *r = NULL;
+    struct term *r = NULL;
     size_t i;
     int rc;
 
     memset(out, 0, n * sizeof(*out));
     if (n == 0)
         return 0;
-    plist = term_list(&a, n);
-    for (i = 0; i < n; i++)
-        plist->u.list.items[i] = pids[i];
-    items = term_list(&a, nitems);
-    for (i = 0; i < nitems; i++)
-        items->u.list.items[i] = term_atom(&a, export_items[i]);
-    b[0].name = "Pids";
-    b[0].value = plist;
-    b[1].name = "Items";
-    b[1].value = items;
-    rc = node_eval(c, &remote_proc_info_many, b, 2, 0, &a, &r, err);
+    rc = collect_proc_info_many(c, &a, pids, n, export_items, nitems, &r, err);
     if (rc)
         goto out;
-    if (term_list_len(r) != n) {
-        rc = bp_error(err, BP_EDECODE, "export: unexpected reply");
-        goto out;
-    }
     for (i = 0; i < n; i++) {
         const struct term *e = r->u.list.items[i];
         struct proc_gc gc;

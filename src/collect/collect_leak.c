@@ -15,13 +15,11 @@ int collect_leak_sample(struct node_conn *c, struct arena *a, struct term *const
 {
     struct arena tmp = ARENA_INIT;
     struct node_binding b[1];
-    struct term *plist = term_list(&tmp, n), *r = NULL;
+    struct term *plist = term_list_of(&tmp, pids, n), *r = NULL;
     const struct term *procs;
     size_t i;
     int rc;
 
-    for (i = 0; i < n; i++)
-        plist->u.list.items[i] = pids[i];
     b[0].name = "Pids";
     b[0].value = plist;
     rc = node_eval(c, &remote_leak_sample, b, 1, 0, &tmp, &r, err);

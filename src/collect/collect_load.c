@@ -65,14 +65,12 @@ int collect_mon_sample(struct node_conn *c, struct arena *a, struct term *const 
                        struct bp_err *err)
 {
     struct node_binding b[4];
-    struct term *plist = term_list(a, n), *r = NULL;
+    struct term *plist = term_list_of(a, pids, n), *r = NULL;
     const struct term *infos;
     const char *colon = counters ? strchr(counters, ':') : NULL;
     size_t i;
     int rc;
 
-    for (i = 0; i < n; i++)
-        plist->u.list.items[i] = pids[i];
     b[0].name = "Pids";
     b[0].value = plist;
     b[1].name = "Items";

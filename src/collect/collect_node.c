@@ -12,16 +12,6 @@
 
 #include <string.h>
 
-static int64_t *int_list(struct arena *a, const struct term *l, size_t *n)
-{
-    size_t i, len = term_list_len(l);
-    int64_t *v = arena_zalloc(a, (len + 1) * sizeof(*v));
-    for (i = 0; i < len; i++)
-        v[i] = term_int_or(l->u.list.items[i], 0);
-    *n = len;
-    return v;
-}
-
 void collect_parse_memory(const struct term *mem, struct node_memory *m)
 {
     memset(m, 0, sizeof(*m));
@@ -73,6 +63,6 @@ int collect_node_stats(struct node_conn *c, struct arena *a, struct node_stats *
     out->io_out = term_int_or(term_elem(term_elem(io, 1), 1), 0);
     out->context_switches = term_int_or(term_elem(r, 6), 0);
     out->uptime_ms = term_int_or(term_elem(r, 7), 0);
-    out->run_queues = int_list(a, term_elem(r, 8), &out->n_run_queues);
+    out->run_queues = term_int_array(a, term_elem(r, 8), &out->n_run_queues);
     return 0;
 }

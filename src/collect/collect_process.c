@@ -93,13 +93,33 @@ out:
     return rc;
 }
 
+int collect_proc_info_many(struct node_conn *c, struct arena *a, struct term *const *pids,
+                           size_t n, const char *const *items, size_t nitems,
+                           struct term **out, struct bp_err *err)
+{
+    struct node_binding b[2];
+    struct term *r = NULL;
+    int rc;
+
+    b[0].name = "Pids";
+    b[0].value = term_list_of(a, pids, n);
+    b[1].name = "Items";
+    b[1].value = term_atom_list(a, items, nitems);
+    rc = node_eval(c, &remote_proc_info_many, b, 2, 0, a, &r, err);
+    if (rc)
+        return rc;
+    if (term_list_len(r) != n)
+        return bp_error(err, BP_EDECODE, "unexpected reply to process_info of %zu processes", n);
+    *out = r;
+    return 0;
+}
+
 int collect_mailboxes(struct node_conn *c, struct term *const *pids, size_t n,
                       int64_t *lens, struct bp_err *err)
 {
     static const char *const item[] = { "message_queue_len" };
     struct arena a = ARENA_INIT;
-    struct term *plist = term_list(&a, n), *r = NULL;
-    struct node_binding b[2];
+    struct term *r = NULL;
     size_t i;
     int rc;
 
@@ -113,19 +133,9 @@ int collect_mailboxes(struct node_conn *c, struct term *const *pids, size_t n,
         }
         goto out;
     }
-    for (i = 0; i < n; i++)
-        plist->u.list.items[i] = pids[i];
-    b[0].name = "Pids";
-    b[0].value = plist;
-    b[1].name = "Items";
-    b[1].value = term_atom_list(&a, item, 1);
-    rc = node_eval(c, &remote_proc_info_many, b, 2, 0, &a, &r, err);
+    rc = collect_proc_info_many(c, &a, pids, n, item, 1, &r, err);
     if (rc)
         goto out;
-    if (r->kind != TERM_LIST || r->u.list.n != n) {
-        rc = bp_error(err, BP_EDECODE, "unexpected reply reading mailboxes");
-        goto out;
-    }
     for (i = 0; i < n; i++) {
         const struct term *e = r->u.list.items[i];
         lens[i] = term_is_atom(e, "undefined") ? -1 : term_prop_int(e, "message_queue_len", 0);

@@ -27,15 +27,6 @@ void trace_opts_defaults(struct trace_opts *o)
     o->max_types = 500;
 }
 
-static struct term *pid_list(struct arena *a, struct term *const *pids, size_t n)
-{
-    struct term *l = term_list(a, n);
-    size_t i;
-    for (i = 0; i < n; i++)
-        l->u.list.items[i] = pids[i];
-    return l;
-}
-
 /* An arena array of the pids in a proper list term. */
 static int pids_of(struct arena *a, const struct term *l, struct term ***out, size_t *n)
 {
@@ -116,7 +107,7 @@ int collect_trace_start(struct node_conn *c, struct arena *a, const struct trace
 
 #define BIND(n, v) (b[nb].name = (n), b[nb].value = (v), nb++)
     BIND("Owner", node_self_pid(c, a));
-    BIND("Pids", pid_list(a, o->pids, o->npids));
+    BIND("Pids", term_list_of(a, o->pids, o->npids));
     BIND("Flags", flags);
     BIND("Mode", term_atom(a, o->mode == TRACE_COUNT ? "count" : "stream"));
     BIND("Max", term_int(a, o->max_events));

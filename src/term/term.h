@@ -146,6 +146,10 @@ struct term *term_map(struct arena *a, size_t n);
 struct term *term_nil(struct arena *a);
 /* A proper list of the atoms names[0..n). */
 struct term *term_atom_list(struct arena *a, const char *const *names, size_t n);
+/* A proper list of the terms items[0..n) (not copied). */
+struct term *term_list_of(struct arena *a, struct term *const *items, size_t n);
+/* The integers of a list as an array (other items read 0); *n: its length. */
+int64_t *term_int_array(struct arena *a, const struct term *l, size_t *n);
 struct term *term_pidv(struct arena *a, const char *node, uint32_t num,
                        uint32_t serial, uint32_t creation);
 /* Convenience: {A, B} and {A, B, C}. */

@@ -319,3 +319,22 @@ struct term *term_atom_list(struct arena *a, const char *const *names, size_t n)
         l->u.list.items[i] = term_atom(a, names[i]);
     return l;
 }
+
+struct term *term_list_of(struct arena *a, struct term *const *items, size_t n)
+{
+    struct term *l = term_list(a, n);
+    size_t i;
+    for (i = 0; i < n; i++)
+        l->u.list.items[i] = items[i];
+    return l;
+}
+
+int64_t *term_int_array(struct arena *a, const struct term *l, size_t *n)
+{
+    size_t i, len = term_list_len(l);
+    int64_t *v = arena_zalloc(a, (len + 1) * sizeof(*v));
+    for (i = 0; i < len; i++)
+        v[i] = term_int_or(l->u.list.items[i], 0);
+    *n = len;
+    return v;
+}

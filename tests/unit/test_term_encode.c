@@ -125,6 +125,34 @@ TEST(encode_collections)
     arena_release(&a);
 }
 
+TEST(build_lists_of_items_and_int_arrays)
+{
+    struct arena a = ARENA_INIT;
+    struct term *items[3];
+    struct term *l, *mixed = term_list(&a, 3);
+    int64_t *v;
+    size_t n = 99;
+
+    items[0] = term_int(&a, 1);
+    items[1] = term_atom(&a, "x");
+    items[2] = term_int(&a, 3);
+    l = term_list_of(&a, items, 3);
+    ASSERT_STREQ(hex(l), "6c00000003610177017861036a");
+    ASSERT_STREQ(hex(term_list_of(&a, items, 0)), "6a");
+    mixed->u.list.items[0] = term_int(&a, -5);
+    mixed->u.list.items[1] = term_atom(&a, "not_an_int");
+    mixed->u.list.items[2] = term_int(&a, 40000000000LL);
+    v = term_int_array(&a, mixed, &n);
+    ASSERT_EQ(n, 3);
+    ASSERT_EQ(v[0], -5);
+    ASSERT_EQ(v[1], 0);
+    ASSERT_EQ(v[2], 40000000000LL);
+    v = term_int_array(&a, term_nil(&a), &n);
+    ASSERT_EQ(n, 0);
+    ASSERT(v != NULL);
+    arena_release(&a);
+}
+
 TEST(encode_bitstrings)
 {
     struct arena a = ARENA_INIT;
