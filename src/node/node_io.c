@@ -352,10 +352,21 @@ static int send_ping(struct node_conn *c, struct bp_err *err)
  * unanswered.  *wake: when to look again. */
 static int liveness(struct node_conn *c, int64_t now, int64_t *wake, struct bp_err *err)
 {
+    int64_t timeout = (int64_t)c->timeout_ms;
     int rc;
 
     if (!c->live_check)
         return 0;
+    if (c->ping_sent && now - c->ping_sent >= timeout) {
+        /* Read what may be waiting first: a connection that failed once
+         * must see the node when it comes back. */
+        if ((rc = read_some(c, err)) != 0)
+            return rc;
+        if (c->last_rx < c->ping_sent)
+            return bp_error(err, BP_ENOANSWER,
+                            "'%s' has not answered for %lld ms (node frozen, overloaded or cut off)",
+                            c->name, (long long)(now - c->last_rx));
+    }
     if (c->ping_sent && c->last_rx >= c->ping_sent)
         c->ping_sent = 0; /* the node said something since: alive */
     if (!c->ping_sent) {
@@ -367,22 +378,7 @@ static int liveness(struct node_conn *c, int64_t now, int64_t *wake, struct bp_e
             return rc;
         c->ping_sent = now;
     }
-    if (now - c->ping_sent >= (int64_t)c->timeout_ms) {
-        /* Bytes may be waiting from a node that came back: look first, or
-         * a connection that once failed would never recover. */
-        if ((rc = read_some(c, err)) != 0)
-            return rc;
-        if (c->last_rx >= c->ping_sent) {
-            c->ping_sent = 0;
-            *wake = now;
-            return 0;
-        }
-    }
-    if (now - c->ping_sent >= (int64_t)c->timeout_ms)
-        return bp_error(err, BP_ENOANSWER,
-                        "'%s' has not answered for %lld ms (node frozen, overloaded or cut off)",
-                        c->name, (long long)(now - c->last_rx));
-    *wake = c->ping_sent + c->timeout_ms;
+    *wake = c->ping_sent + timeout;
     return 0;
 }
 
