@@ -252,10 +252,7 @@ void trace_event_json(struct sbuf *out, const struct trace_event *ev, int64_t wa
     small_term(&tmp, ev->pid, f);
     json_cstr(out, sbuf_str(&tmp));
     json_key(out, "process", &first);
-    if (who)
-        json_cstr(out, who);
-    else
-        sbuf_addstr(out, "null");
+    json_cstr_or_null(out, who);
     json_key(out, "direction", &first);
     json_cstr(out, trace_dir_name(ev->dir));
     json_key(out, "to", &first);

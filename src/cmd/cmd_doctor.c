@@ -410,10 +410,7 @@ static void print_json(struct bp_ctx *ctx, struct arena *a, const char *node,
         json_key(&sb, "warn_above", &f3);
         json_double(&sb, doctor_limits[c->id].warn);
         json_key(&sb, "critical_above", &f3);
-        if (isinf(doctor_limits[c->id].crit))
-            sbuf_addstr(&sb, "null");
-        else
-            json_double(&sb, doctor_limits[c->id].crit);
+        json_double(&sb, doctor_limits[c->id].crit); /* no limit: null */
         if (c->detail[0]) {
             json_key(&sb, "detail", &f3);
             json_cstr(&sb, c->detail);
@@ -445,10 +442,7 @@ static void print_json(struct bp_ctx *ctx, struct arena *a, const char *node,
             json_cstr(&sb, cmd_proc_name(ctx, a, p->registered_name, NULL, p->proc_lib_call,
                                          p->initial_call));
             json_key(&sb, "registered_name", &f4);
-            if (p->registered_name)
-                json_cstr(&sb, p->registered_name->u.atom.name);
-            else
-                sbuf_addstr(&sb, "null");
+            json_cstr_or_null(&sb, p->registered_name ? p->registered_name->u.atom.name : NULL);
             json_key(&sb, "level", &f4);
             json_cstr(&sb, doctor_level_name(c->f[k].level));
             json_key(&sb, "value", &f4);

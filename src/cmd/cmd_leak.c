@@ -496,10 +496,7 @@ static int run_all(struct bp_ctx *ctx, struct leak_run *run, size_t limit, bool 
             json_key(&sb, "pid", &first);
             json_cstr(&sb, s->pid);
             json_key(&sb, "registered_name", &first);
-            if (s->registered)
-                json_cstr(&sb, s->registered);
-            else
-                sbuf_addstr(&sb, "null");
+            json_cstr_or_null(&sb, s->registered);
             json_key(&sb, "name", &first);
             json_cstr(&sb, s->label);
             json_key(&sb, "samples", &first);

@@ -11,6 +11,7 @@
  * flooded mailbox is seen within a tenth of a second.
  */
 #include "cmd/cmd_load_common.h"
+#include "render/report_data.h"
 #include "analyze/rate.h"
 #include "cmd/cmd_common.h"
 #include "render/format.h"
@@ -978,6 +979,22 @@ void load_json_num(struct sbuf *sb, double v)
         json_int(sb, (int64_t)v);
     else
         json_double(sb, v);
+}
+
+void load_outcome_json(struct sbuf *sb, const struct report_summary *s, int *first)
+{
+    json_key(sb, "peak_mailbox", first);
+    json_int(sb, (int64_t)s->peak_mailbox);
+    json_key(sb, "peak_mailbox_target", first);
+    json_cstr(sb, s->peak_target);
+    json_key(sb, "recover_s", first);
+    load_json_num(sb, s->recover_s < 0 ? NAN : round(s->recover_s * 1000) / 1000);
+    if (s->delivered >= 0) {
+        json_key(sb, "delivered", first);
+        json_int(sb, (int64_t)s->delivered);
+        json_key(sb, "lost", first);
+        json_int(sb, (int64_t)s->lost);
+    }
 }
 
 double mon_mb(int64_t bytes)

@@ -255,6 +255,15 @@ int mon_check(const struct mon_threshold *th, size_t n, const struct mon_target 
 /* A JSON number: integers without exponent (3000, not 3e+03). */
 void load_json_num(struct sbuf *sb, double v);
 
+/*
+ * The outcome of a recorded load test as JSON fields, for loadtest's
+ * summary line and report --json alike: peak_mailbox and whose,
+ * recover_s (null when it never recovered), and delivered/lost when the
+ * target counts its events.
+ */
+struct report_summary;
+void load_outcome_json(struct sbuf *sb, const struct report_summary *s, int *first);
+
 /* Bytes to MB with two decimals, as the guide rounds. */
 double mon_mb(int64_t bytes);
 

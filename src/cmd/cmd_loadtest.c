@@ -498,21 +498,7 @@ int cmd_loadtest(struct bp_ctx *ctx, int argc, char **argv, struct bp_err *err)
         if (report_run_parse(&run, record ? record : "loadtest", l->log.buf ? l->log.buf : "",
                              l->log.len, &e2) == 0) {
             report_summarize(&run, &sm);
-            json_key(&sb, "peak_mailbox", &first);
-            json_int(&sb, (int64_t)sm.peak_mailbox);
-            json_key(&sb, "peak_mailbox_target", &first);
-            json_cstr(&sb, sm.peak_target);
-            json_key(&sb, "recover_s", &first);
-            if (sm.recover_s < 0)
-                sbuf_addstr(&sb, "null");
-            else
-                load_json_num(&sb, round(sm.recover_s * 1000) / 1000);
-            if (sm.delivered >= 0) {
-                json_key(&sb, "delivered", &first);
-                json_int(&sb, (int64_t)sm.delivered);
-                json_key(&sb, "lost", &first);
-                json_int(&sb, (int64_t)sm.lost);
-            }
+            load_outcome_json(&sb, &sm, &first);
             if (!ctx->json) {
                 char a[32], b[32];
                 fmt_count(a, sizeof(a), (int64_t)sm.peak_mailbox);

@@ -126,10 +126,7 @@ static void json_sample(struct bp_ctx *ctx, const char *iso, const char *node,
     json_key(&sb, "target", &first);
     json_cstr(&sb, ma->specs[i]);
     json_key(&sb, "pid", &first);
-    if (st->found[i])
-        json_cstr(&sb, st->pids[i]);
-    else
-        sbuf_addstr(&sb, "null");
+    json_cstr_or_null(&sb, st->found[i] ? st->pids[i] : NULL);
     json_key(&sb, "message_queue_len", &first);
     if (len < 0)
         sbuf_addstr(&sb, "null");

@@ -42,15 +42,7 @@ static void summary_json(struct bp_ctx *ctx, const struct report_run *r)
     json_int(&sb, (int64_t)s.sent);
     json_key(&sb, "achieved_rate", &first);
     load_json_num(&sb, s.achieved_rate);
-    json_key(&sb, "peak_mailbox", &first);
-    json_int(&sb, (int64_t)s.peak_mailbox);
-    json_key(&sb, "peak_mailbox_target", &first);
-    json_cstr(&sb, s.peak_target);
-    json_key(&sb, "recover_s", &first);
-    if (s.recover_s < 0)
-        sbuf_addstr(&sb, "null");
-    else
-        load_json_num(&sb, round(s.recover_s * 1000) / 1000);
+    load_outcome_json(&sb, &s, &first);
     json_key(&sb, "peak_memory", &first);
     json_int(&sb, (int64_t)s.peak_memory);
     json_key(&sb, "peak_node_memory", &first);
@@ -59,12 +51,6 @@ static void summary_json(struct bp_ctx *ctx, const struct report_run *r)
     load_json_num(&sb, s.max_gc_rate);
     json_key(&sb, "max_run_queue", &first);
     json_int(&sb, (int64_t)s.max_run_queue);
-    if (s.delivered >= 0) {
-        json_key(&sb, "delivered", &first);
-        json_int(&sb, (int64_t)s.delivered);
-        json_key(&sb, "lost", &first);
-        json_int(&sb, (int64_t)s.lost);
-    }
     sbuf_addch(&sb, '}');
     fprintf(ctx->out, "%s\n", sbuf_str(&sb));
     sbuf_release(&sb);

@@ -181,10 +181,7 @@ static void print_one_json(struct bp_ctx *ctx, struct arena *a, const struct tar
     json_key(&sb, "pid", &first);
     json_cstr(&sb, cmd_term_str(ctx, a, tg->pid));
     json_key(&sb, "registered_name", &first);
-    if (s->registered_name)
-        json_cstr(&sb, s->registered_name->u.atom.name);
-    else
-        sbuf_addstr(&sb, "null");
+    json_cstr_or_null(&sb, s->registered_name ? s->registered_name->u.atom.name : NULL);
     json_key(&sb, "window_ms", &first);
     json_int(&sb, o->window_ms);
     json_key(&sb, "alive", &first);
@@ -471,10 +468,7 @@ static int run_all(struct bp_ctx *ctx, int64_t window_ms, size_t limit, int64_t 
             json_key(&sb, "pid", &first);
             json_cstr(&sb, cmd_term_str(ctx, &a, r->pid));
             json_key(&sb, "registered_name", &first);
-            if (r->registered_name)
-                json_cstr(&sb, r->registered_name->u.atom.name);
-            else
-                sbuf_addstr(&sb, "null");
+            json_cstr_or_null(&sb, r->registered_name ? r->registered_name->u.atom.name : NULL);
             json_key(&sb, "name", &first);
             json_cstr(&sb, cmd_proc_name(ctx, &a, r->registered_name, NULL, r->proc_lib_call,
                                          r->initial_call));

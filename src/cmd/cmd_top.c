@@ -94,10 +94,7 @@ static void print_json(struct bp_ctx *ctx, struct arena *a, const struct top_arg
         json_key(&sb, "pid", &first);
         json_cstr(&sb, cmd_term_str(ctx, a, r->pid));
         json_key(&sb, "registered_name", &first);
-        if (r->registered_name)
-            json_cstr(&sb, r->registered_name->u.atom.name);
-        else
-            sbuf_addstr(&sb, "null");
+        json_cstr_or_null(&sb, r->registered_name ? r->registered_name->u.atom.name : NULL);
         json_key(&sb, "name", &first);
         json_cstr(&sb, cmd_proc_name(ctx, a, r->registered_name, r->label, r->proc_lib_call,
                                      r->initial_call));

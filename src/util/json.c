@@ -58,6 +58,14 @@ void json_cstr(struct sbuf *out, const char *s)
     json_str(out, s, strlen(s));
 }
 
+void json_cstr_or_null(struct sbuf *out, const char *s)
+{
+    if (s)
+        json_cstr(out, s);
+    else
+        sbuf_addstr(out, "null");
+}
+
 void json_int(struct sbuf *out, int64_t v)
 {
     sbuf_addf(out, "%" PRId64, v);

@@ -18,6 +18,8 @@
 void json_str(struct sbuf *out, const char *s, size_t n);
 /* Append a NUL-terminated string quoted and escaped. */
 void json_cstr(struct sbuf *out, const char *s);
+/* The same, or null when s is NULL. */
+void json_cstr_or_null(struct sbuf *out, const char *s);
 void json_int(struct sbuf *out, int64_t v);
 void json_double(struct sbuf *out, double v);
 /* Append `"key":` (with a leading comma unless *first, which is cleared). */

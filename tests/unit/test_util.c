@@ -90,6 +90,11 @@ TEST(json_strings_always_valid)
         sbuf_addch(&sb, '}');
     }
     ASSERT_STREQ(sbuf_str(&sb), "{\"a\":-5,\"b\":-9223372036854775808}");
+    sbuf_reset(&sb);
+    json_cstr_or_null(&sb, NULL);
+    sbuf_addch(&sb, ',');
+    json_cstr_or_null(&sb, "x");
+    ASSERT_STREQ(sbuf_str(&sb), "null,\"x\"");
     sbuf_release(&sb);
 }
 
